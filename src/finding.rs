@@ -1,0 +1,249 @@
+//! Findings: what a rule reports about one paired element, in which
+//! direction(s) it breaks, where it is in both versions, and how to make the
+//! same change safely.
+
+use std::fmt;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::rule::RuleMeta;
+
+/// A direction of compatibility between release N-1 (old) and N (new).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// N, as reader, reads what N-1 wrote (the rollout).
+    Backward,
+    /// N-1, as reader, reads what N wrote (the rollback).
+    Forward,
+}
+
+impl Direction {
+    pub const BOTH: &'static [Direction] = &[Direction::Backward, Direction::Forward];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Backward => "backward",
+            Direction::Forward => "forward",
+        }
+    }
+
+    /// The same break seen with the two versions swapped.
+    pub fn swapped(self) -> Direction {
+        match self {
+            Direction::Backward => Direction::Forward,
+            Direction::Forward => Direction::Backward,
+        }
+    }
+
+    /// Who reads and who wrote, in words.
+    pub fn hazard(self) -> &'static str {
+        match self {
+            Direction::Backward => {
+                "rollout hazard: v(N) readers cannot read data written by v(N-1)"
+            }
+            Direction::Forward => {
+                "rollback hazard: v(N-1) readers cannot read data written by v(N); \
+                 this release is irreversible"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A position in one version. `path` is relative to the root given on the
+/// command line. Lines and columns are 1-based; 0 means the input carried no
+/// position (a descriptor set compiled without source info).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    /// The element the finding is about, by its full name (for example
+    /// `orders.v1.Order.quantity`).
+    pub element: String,
+}
+
+impl Location {
+    pub fn has_position(&self) -> bool {
+        self.line > 0
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.has_position() {
+            write!(f, "{}:{}:{}", self.path, self.line, self.column)
+        } else {
+            write!(f, "{} ({})", self.path, self.element)
+        }
+    }
+}
+
+/// One reported problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    /// Directions this change breaks; empty for a finding that breaks nothing
+    /// today (for example a deleted field number left unreserved).
+    pub breaks: Vec<Direction>,
+    pub severity: Severity,
+    pub message: String,
+    pub old: Option<Location>,
+    pub new: Option<Location>,
+    /// Structured arguments (element names, old and new types ...).
+    pub args: Vec<(&'static str, String)>,
+    /// How to make the same change safely.
+    pub advice: String,
+    /// Stable across reformatting: rule, element and arguments, not lines.
+    pub fingerprint: String,
+}
+
+impl Finding {
+    pub fn breaks(&self, d: Direction) -> bool {
+        self.breaks.contains(&d)
+    }
+
+    pub fn arg(&self, key: &str) -> Option<&str> {
+        self.args
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The version's location that best anchors the finding: the new one
+    /// when the element exists there, else the old one.
+    pub fn anchor(&self) -> Option<&Location> {
+        self.new.as_ref().or(self.old.as_ref())
+    }
+}
+
+/// Builds a [`Finding`]; rules call `FindingBuilder::new(&RULE)` and chain.
+pub struct FindingBuilder {
+    f: Finding,
+}
+
+impl FindingBuilder {
+    pub fn new(rule: &'static RuleMeta) -> Self {
+        FindingBuilder {
+            f: Finding {
+                rule,
+                breaks: rule.breaks.to_vec(),
+                severity: rule.severity,
+                message: String::new(),
+                old: None,
+                new: None,
+                args: Vec::new(),
+                advice: rule.advice.to_string(),
+                fingerprint: String::new(),
+            },
+        }
+    }
+
+    pub fn breaks(mut self, dirs: &[Direction]) -> Self {
+        let mut v = dirs.to_vec();
+        v.sort();
+        v.dedup();
+        self.f.breaks = v;
+        self
+    }
+
+    pub fn severity(mut self, s: Severity) -> Self {
+        self.f.severity = s;
+        self
+    }
+
+    pub fn message(mut self, m: impl Into<String>) -> Self {
+        self.f.message = m.into();
+        self
+    }
+
+    pub fn old(mut self, l: Option<Location>) -> Self {
+        self.f.old = l;
+        self
+    }
+
+    pub fn new_loc(mut self, l: Option<Location>) -> Self {
+        self.f.new = l;
+        self
+    }
+
+    pub fn arg(mut self, k: &'static str, v: impl Into<String>) -> Self {
+        self.f.args.push((k, v.into()));
+        self
+    }
+
+    pub fn advice(mut self, a: impl Into<String>) -> Self {
+        self.f.advice = a.into();
+        self
+    }
+
+    pub fn build(mut self) -> Finding {
+        self.f.fingerprint = fingerprint(&self.f);
+        self.f
+    }
+}
+
+/// Hash of what identifies a finding independent of line numbers: rule code,
+/// the elements in both versions and the structured arguments.
+fn fingerprint(f: &Finding) -> String {
+    let mut h = Sha256::new();
+    h.update(f.rule.code.as_bytes());
+    for loc in [&f.old, &f.new] {
+        h.update([0u8]);
+        if let Some(l) = loc {
+            h.update(l.element.as_bytes());
+        }
+    }
+    for (k, v) in &f.args {
+        h.update([1u8]);
+        h.update(k.as_bytes());
+        h.update([2u8]);
+        h.update(v.as_bytes());
+    }
+    let digest = h.finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Sort findings into report order: by anchor path and position, then rule.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let ka = a.anchor().map(|l| (&l.path, l.line, l.column));
+        let kb = b.anchor().map(|l| (&l.path, l.line, l.column));
+        ka.cmp(&kb)
+            .then_with(|| a.rule.code.cmp(b.rule.code))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+}

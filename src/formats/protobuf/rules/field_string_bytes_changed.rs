@@ -1,0 +1,95 @@
+//! Flags a field changed from `string` to `bytes` or from `bytes` to
+//! `string`.
+//!
+//! **Breaks**: in binary, one direction each. The reader of `bytes` accepts
+//! anything, but a reader of `string` must get UTF-8: proto3 and editions
+//! (`utf8_validation = VERIFY`) readers fail the whole parse on invalid UTF-8,
+//! and proto2 readers in Java replace the bad bytes. So `string` to `bytes`
+//! breaks forward (v(N-1)'s `string` reader gets v(N)'s arbitrary bytes) and
+//! `bytes` to `string` breaks backward. In ProtoJSON `bytes` is base64 and
+//! `string` is text, so with the JSON profile both directions break.
+//!
+//! Example:
+//!
+//! ```text
+//! old:  string payload = 2;
+//! new:  bytes payload = 2;   // v(N-1) fails on v(N)'s non-UTF-8 payloads
+//! ```
+//!
+//! **Safe change**: add a `bytes` (or `string`) field under a new number,
+//! dual-write while v(N-1) is in the rollback window, then retire the old one.
+
+use super::prelude::*;
+
+pub static RULE: PbRule = PbRule {
+    meta: RuleMeta {
+        code: "PB104",
+        name: "field-string-bytes-changed",
+        format: Format::Protobuf,
+        encodings: BOTH_ENCODINGS,
+        breaks: BOTH,
+        severity: Severity::Error,
+        summary: "string and bytes swapped: the string reader refuses non-UTF-8 bytes; JSON differs both ways",
+        advice: "add the new-typed field under a new number and dual-write it while v(N-1) is in the \
+                 rollback window, then retire the old field",
+        peers: &[
+            "buf:FIELD_WIRE_JSON_COMPATIBLE_TYPE",
+            "buf:FIELD_WIRE_COMPATIBLE_TYPE",
+        ],
+        source: include_str!("field_string_bytes_changed.rs"),
+    },
+    check: Check::Field(check),
+};
+
+fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
+    let Some((o, n)) = pair.both() else { return };
+    if compat::reuse(ctx, pair).is_some() {
+        return;
+    }
+    for (a, b) in compat::slot_pairs(ctx, o, n) {
+        if compat::classify(ctx, &a, &b) != Some(Change::StringBytes) {
+            continue;
+        }
+        let to_bytes = matches!(b.kind, Kind::Scalar(Scalar::Bytes));
+        let (dirs, reader, check) = if to_bytes {
+            (FORWARD, "v(N-1)", a.utf8_verify)
+        } else {
+            (BACKWARD, "v(N)", b.utf8_verify)
+        };
+        let mut why = format!(
+            "{reader}'s string reader gets bytes that need not be UTF-8 ({})",
+            if check {
+                "it fails the whole parse"
+            } else {
+                "unchecked proto2 strings are mangled by Java"
+            }
+        );
+        let breaks = if ctx.profile.json() {
+            why.push_str(
+                "; in JSON bytes are base64 and strings are text, so both directions break",
+            );
+            BOTH
+        } else {
+            dirs
+        };
+        out.push(
+            FindingBuilder::new(&RULE.meta)
+                .breaks(breaks)
+                .message(format!(
+                    "{} `{}` ({}) changed from {} to {}: {why}",
+                    compat::slot_words(a.part),
+                    n.full_name,
+                    n.number,
+                    a.describe(),
+                    b.describe()
+                ))
+                .old(field_old(ctx, o, o.type_span))
+                .new_loc(field_new(ctx, n, n.type_span))
+                .arg("field", &*n.full_name)
+                .arg("part", a.part)
+                .arg("old_type", a.describe())
+                .arg("new_type", b.describe())
+                .build(),
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! Flags an RPC whose client streaming changed (whether the client sends a stream of requests).
+//!
+//! **Breaks**: both directions. gRPC frames unary and streaming calls
+//! alike, so a streaming reader still accepts one message, but the unary
+//! side fails on zero or several; Connect and gRPC-Web use different content
+//! types for unary and streaming calls, so their clients and servers of the
+//! two versions cannot talk at all. Generated stubs change shape too.
+//!
+//! Example:
+//!
+//! ```text
+//! old:  rpc Watch(WatchRequest) returns (Event);
+//! new:  rpc Watch(WatchRequest) returns (stream Event);
+//! ```
+//!
+//! **Safe change**: add a new RPC with the new streaming shape, move
+//! callers to it, then retire the old one.
+
+use super::prelude::*;
+
+pub static RULE: PbRule = PbRule {
+    meta: RuleMeta {
+        code: "PB605",
+        name: "rpc-client-streaming-changed",
+        format: Format::Protobuf,
+        encodings: BOTH_ENCODINGS,
+        breaks: BOTH,
+        severity: Severity::Error,
+        summary: "RPC client streaming changed: unary and streaming peers cannot talk",
+        advice: "add a new RPC with the new streaming shape, move callers, then retire the old one",
+        peers: &["buf:RPC_SAME_CLIENT_STREAMING"],
+        source: include_str!("rpc_client_streaming_changed.rs"),
+    },
+    check: Check::Service(check),
+};
+
+fn check(ctx: &Ctx, pair: &ServicePair, out: &mut Vec<Finding>) {
+    let (Some(os), Some(ns)) = (pair.old, pair.new) else {
+        return;
+    };
+    for om in &os.methods {
+        let Some(nm) = ns.method(&om.name) else {
+            continue;
+        };
+        if om.client_streaming == nm.client_streaming {
+            continue;
+        }
+        let word = |s: bool| if s { "streaming" } else { "unary" };
+        out.push(
+            FindingBuilder::new(&RULE.meta)
+                .message(format!(
+                    "rpc `{}` client side changed from {} to {}",
+                    nm.full_name,
+                    word(om.client_streaming),
+                    word(nm.client_streaming)
+                ))
+                .old(ctx.old_loc(os.file, om.span, &om.full_name))
+                .new_loc(ctx.new_loc(ns.file, nm.span, &nm.full_name))
+                .arg("rpc", &*nm.full_name)
+                .arg("streaming", nm.client_streaming.to_string())
+                .build(),
+        );
+    }
+}

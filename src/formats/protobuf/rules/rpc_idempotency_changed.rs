@@ -1,0 +1,89 @@
+//! Flags an RPC whose `idempotency_level` changed.
+//!
+//! **Breaks**: `NO_SIDE_EFFECTS` lets Connect clients send unary calls as
+//! HTTP GET; a server whose method is not `NO_SIDE_EFFECTS` answers GET with
+//! 405. Removing it breaks backward (v(N-1) clients using GET against v(N)
+//! servers); adding it breaks forward (v(N) clients using GET against v(N-1)
+//! servers). Both only for clients that opted into GET, so these are
+//! warnings. Between `IDEMPOTENT` and unknown nothing on the wire changes
+//! (retry policies may): information.
+//!
+//! Example:
+//!
+//! ```text
+//! old:  rpc Get(GetRequest) returns (Order) { option idempotency_level = NO_SIDE_EFFECTS; }
+//! new:  rpc Get(GetRequest) returns (Order);
+//! ```
+//!
+//! **Safe change**: keep `NO_SIDE_EFFECTS` once clients may use GET; add it
+//! to servers before clients rely on it.
+
+use super::prelude::*;
+
+pub static RULE: PbRule = PbRule {
+    meta: RuleMeta {
+        code: "PB607",
+        name: "rpc-idempotency-changed",
+        format: Format::Protobuf,
+        encodings: BOTH_ENCODINGS,
+        breaks: BOTH,
+        severity: Severity::Warning,
+        summary: "RPC idempotency level changed: Connect GET calls may get 405",
+        advice: "keep NO_SIDE_EFFECTS once clients may use GET; give it to servers before clients rely on it",
+        peers: &["buf:RPC_SAME_IDEMPOTENCY_LEVEL"],
+        source: include_str!("rpc_idempotency_changed.rs"),
+    },
+    check: Check::Service(check),
+};
+
+fn check(ctx: &Ctx, pair: &ServicePair, out: &mut Vec<Finding>) {
+    let (Some(os), Some(ns)) = (pair.old, pair.new) else {
+        return;
+    };
+    for om in &os.methods {
+        let Some(nm) = ns.method(&om.name) else {
+            continue;
+        };
+        if om.idempotency == nm.idempotency {
+            continue;
+        }
+        let ose = om.idempotency == Idempotency::NoSideEffects;
+        let nse = nm.idempotency == Idempotency::NoSideEffects;
+        let (breaks, severity, why) = if ose && !nse {
+            (
+                BACKWARD,
+                Severity::Warning,
+                "v(N) servers refuse GET calls from v(N-1) Connect clients",
+            )
+        } else if nse && !ose {
+            (
+                FORWARD,
+                Severity::Warning,
+                "v(N-1) servers refuse GET calls from v(N) Connect clients",
+            )
+        } else {
+            (
+                NONE,
+                Severity::Info,
+                "nothing on the wire changes; retry policies may",
+            )
+        };
+        out.push(
+            FindingBuilder::new(&RULE.meta)
+                .breaks(breaks)
+                .severity(severity)
+                .message(format!(
+                    "rpc `{}` idempotency changed from {} to {}: {why}",
+                    nm.full_name,
+                    om.idempotency.name(),
+                    nm.idempotency.name()
+                ))
+                .old(ctx.old_loc(os.file, om.idempotency_span.or(om.span), &om.full_name))
+                .new_loc(ctx.new_loc(ns.file, nm.idempotency_span.or(nm.span), &nm.full_name))
+                .arg("rpc", &*nm.full_name)
+                .arg("old_level", om.idempotency.name())
+                .arg("new_level", nm.idempotency.name())
+                .build(),
+        );
+    }
+}

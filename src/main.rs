@@ -1,0 +1,81 @@
+//! Thin: clap, then the library, then print, then the exit code
+//! (0 compatible, 1 incompatible, 2 usage or input error).
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use wirecompat::{CheckOptions, Level, Profile, report, rule};
+
+use cli::{Cli, Command, OutputFormat, ProfileArg};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => {
+            let level: Level = match args.level.parse() {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("wirecompat: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let opts = CheckOptions {
+                level,
+                profile: match args.profile {
+                    ProfileArg::Wire => Profile::Wire,
+                    ProfileArg::WireJson => Profile::WireJson,
+                },
+                includes: args.include,
+                old_includes: args.old_include,
+                new_includes: args.new_include,
+            };
+            match wirecompat::check(&args.old, &args.new, &opts) {
+                Ok(r) => {
+                    let out = match args.format {
+                        OutputFormat::Text => report::text::render(&r),
+                        OutputFormat::Json => report::json::render(&r),
+                    };
+                    print!("{out}");
+                    if r.compatible() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    }
+                }
+                Err(e) => {
+                    eprintln!("wirecompat: error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Rules { format } => {
+            match format {
+                OutputFormat::Text => print!("{}", rule::render_list()),
+                OutputFormat::Json => print!("{}", rule::render_list_json()),
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule: key } => match rule::find(&key) {
+            Some(r) => {
+                print!("{}", rule::render_explain(r));
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("wirecompat: no rule {key:?}; `wirecompat rules` lists them");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

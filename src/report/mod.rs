@@ -1,0 +1,98 @@
+//! The result of a check, and its renderings.
+
+pub mod json;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use crate::finding::{Direction, Finding, Severity};
+use crate::level::Level;
+use crate::rule::Format;
+
+/// Source lines of the files findings point into, for showing old and new
+/// lines side by side.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    pub old: BTreeMap<String, String>,
+    pub new: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub format: Format,
+    /// Protobuf profile (`wire` or `wire-json`).
+    pub profile: &'static str,
+    pub level: Level,
+    pub old_root: String,
+    pub new_root: String,
+    pub findings: Vec<Finding>,
+    pub sources: Sources,
+}
+
+impl Report {
+    pub fn blocks(&self, f: &Finding) -> bool {
+        self.level.blocks(f)
+    }
+
+    pub fn compatible(&self) -> bool {
+        !self.findings.iter().any(|f| self.blocks(f))
+    }
+
+    /// Whether any error breaks direction `d` (whatever the level).
+    pub fn broken(&self, d: Direction) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.breaks(d))
+    }
+
+    pub fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
+
+    pub fn count_breaking(&self, d: Direction) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error && f.breaks(d))
+            .count()
+    }
+
+    /// One plain sentence: the verdict at the level.
+    pub fn verdict(&self) -> String {
+        let back = self.broken(Direction::Backward);
+        let fwd = self.broken(Direction::Forward);
+        let guarded = self.level.directions();
+        let lvl = self.level;
+        if self.compatible() {
+            let mut s = format!("compatible at {lvl}");
+            let unguarded: Vec<&str> = [(back, Direction::Backward), (fwd, Direction::Forward)]
+                .iter()
+                .filter(|(b, d)| *b && !guarded.contains(d))
+                .map(|(_, d)| d.as_str())
+                .collect();
+            if !unguarded.is_empty() {
+                s.push_str(&format!(
+                    " (not checked at this level: {} is broken{})",
+                    unguarded.join(" and "),
+                    if fwd && !guarded.contains(&Direction::Forward) {
+                        "; the release is irreversible"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            return s;
+        }
+        let mut parts = Vec::new();
+        if back && guarded.contains(&Direction::Backward) {
+            parts.push("rollout hazard: v(N) cannot read data v(N-1) wrote".to_string());
+        }
+        if fwd && guarded.contains(&Direction::Forward) {
+            parts.push(
+                "rollback hazard: v(N-1) cannot read data v(N) writes, so this release is \
+                 irreversible"
+                    .to_string(),
+            );
+        }
+        format!("NOT compatible at {lvl}: {}", parts.join("; "))
+    }
+}
