@@ -254,7 +254,7 @@ pub fn take_features(
                     .aggregate_value
                     .as_deref()
                     .ok_or_else(|| (i, "`features` needs a message value".to_string()))?;
-                for pair in agg.split(|c| c == ',' || c == ';' || c == '\n') {
+                for pair in agg.split([',', ';', '\n']) {
                     let pair = pair.trim();
                     if pair.is_empty() {
                         continue;

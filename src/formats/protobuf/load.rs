@@ -10,6 +10,7 @@
 //! is what makes a 7,000-file tree cheap.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
 use prost::Message as _;
@@ -90,7 +91,25 @@ mod tag {
 /// Source positions of one file, keyed by a hash of the descriptor path.
 #[derive(Debug, Default)]
 pub struct LocIndex {
-    map: HashMap<u64, [u32; 4]>,
+    map: HashMap<u64, [u32; 4], BuildHasherDefault<PathHashed>>,
+}
+
+/// The keys are already FNV hashes of paths: hashing them again is waste.
+#[derive(Default)]
+struct PathHashed(u64);
+
+impl Hasher for PathHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | *b as u64;
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 fn path_hash(path: &[i32]) -> u64 {
@@ -110,7 +129,8 @@ impl LocIndex {
         let Some(info) = info else {
             return LocIndex::default();
         };
-        let mut map = HashMap::with_capacity(info.location.len());
+
+        let mut map = HashMap::with_capacity_and_hasher(info.location.len(), Default::default());
         for loc in info.location {
             let s = &loc.span;
             let span = match s.len() {
@@ -1001,13 +1021,17 @@ fn compile(mut files: Vec<Parsed>, root_label: &str) -> Result<Schema, Error> {
     let order = topo_order(&files)?;
     // Reorder files topologically.
     let mut slots: Vec<Option<Parsed>> = files.drain(..).map(Some).collect();
-    let files: Vec<Parsed> = order
+    let mut files: Vec<Parsed> = order
         .iter()
         .map(|&i| slots[i].take().expect("each file once"))
         .collect();
 
     let mut pool = DescriptorPool::new();
-    let protos: Vec<FileDescriptorProto> = files.iter().map(|p| p.fdp.clone()).collect();
+    // The pool takes the descriptors; the model reads them back from it.
+    let protos: Vec<FileDescriptorProto> = files
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.fdp))
+        .collect();
     if let Err(e) = pool.add_file_descriptor_protos(protos) {
         let file = e.file().unwrap_or(root_label).to_string();
         let (display, span) = match files.iter().find(|p| p.name == file) {
@@ -1021,11 +1045,6 @@ fn compile(mut files: Vec<Parsed>, root_label: &str) -> Result<Schema, Error> {
         return Err(Error::input(display, l, c, e.to_string()));
     }
 
-    let file_ids: HashMap<&str, usize> = files
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.name.as_str(), i))
-        .collect();
     let parts: Vec<FilePart> = files
         .par_iter()
         .enumerate()
@@ -1036,7 +1055,6 @@ fn compile(mut files: Vec<Parsed>, root_label: &str) -> Result<Schema, Error> {
             build_file(idx, p, fd.file_descriptor_proto())
         })
         .collect();
-    drop(file_ids);
 
     let mut schema = Schema::default();
     for (p, part) in files.iter().zip(parts) {

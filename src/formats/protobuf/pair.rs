@@ -50,12 +50,15 @@ pub struct Ctx<'a> {
     /// Old package -> new package, for files whose package changed.
     renames: Vec<(String, String)>,
     /// Results of structural message comparisons (old name, new name).
-    memo: std::sync::Mutex<HashMap<(Box<str>, Box<str>), Vec<Direction>>>,
+    memo: std::sync::Mutex<HashMap<TypePair, Vec<Direction>>>,
 }
+
+/// (old type name, new type name).
+type TypePair = (Box<str>, Box<str>);
 
 thread_local! {
     /// Message pairs being compared structurally on this thread (cycle guard).
-    static STRUCT_STACK: RefCell<Vec<(Box<str>, Box<str>)>> = const { RefCell::new(Vec::new()) };
+    static STRUCT_STACK: RefCell<Vec<TypePair>> = const { RefCell::new(Vec::new()) };
 }
 
 pub struct FilePair<'a> {
@@ -155,7 +158,7 @@ impl<'a> Ctx<'a> {
     /// reports as a blocking error between the two message types. A cycle
     /// (a recursive type) is taken as compatible at the point it closes.
     pub fn message_breaks(&self, old_name: &str, new_name: &str) -> (Vec<Direction>, Vec<String>) {
-        let key: (Box<str>, Box<str>) = (old_name.into(), new_name.into());
+        let key: TypePair = (old_name.into(), new_name.into());
         if let Some(b) = self.memo.lock().expect("memo").get(&key) {
             return (b.clone(), Vec::new());
         }
