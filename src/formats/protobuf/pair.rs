@@ -4,7 +4,7 @@
 //! rule runs over the pairs.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -297,6 +297,50 @@ fn in_root(schema: &Schema, file: usize) -> bool {
     schema.files[file].in_root
 }
 
+/// Names of the messages and enums the root files use: their own, and those
+/// of imported files reachable through field, extension and RPC types. A
+/// dependency that changes under a root type changes what the root type
+/// reads, so those types are compared too.
+fn reachable(schema: &Schema) -> HashSet<&str> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut todo: Vec<&str> = Vec::new();
+    for m in schema.messages.iter().filter(|m| in_root(schema, m.file)) {
+        todo.push(&m.full_name);
+    }
+    for e in schema.enums.iter().filter(|e| in_root(schema, e.file)) {
+        todo.push(&e.full_name);
+    }
+    for s in schema.services.iter().filter(|s| in_root(schema, s.file)) {
+        for m in &s.methods {
+            todo.push(&m.input);
+            todo.push(&m.output);
+        }
+    }
+    for f in schema.extensions.iter().filter(|f| in_root(schema, f.file)) {
+        if let Some(e) = &f.extendee {
+            todo.push(e);
+        }
+        if let Kind::Message(n) | Kind::Enum(n) = &f.kind {
+            todo.push(n);
+        }
+    }
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        if let Some(m) = schema.message(name) {
+            for f in &m.fields {
+                if let Kind::Message(n) | Kind::Enum(n) = &f.kind {
+                    if !seen.contains(&**n) {
+                        todo.push(n);
+                    }
+                }
+            }
+        }
+    }
+    seen
+}
+
 /// Runs every enabled rule over every pair; findings come back unsorted.
 pub fn run(ctx: &Ctx) -> Vec<Finding> {
     let (old, new) = (ctx.old, ctx.new);
@@ -313,13 +357,15 @@ pub fn run(ctx: &Ctx) -> Vec<Finding> {
         }
     }
 
+    let (old_used, new_used) = (reachable(old), reachable(new));
     let msg_pairs: Vec<MessagePair> = old
         .messages
         .iter()
-        .filter(|m| in_root(old, m.file) && !m.map_entry)
+        .filter(|m| old_used.contains(&*m.full_name) && !m.map_entry)
         .filter_map(|m| {
             let nm = new.message(&ctx.renamed(&m.full_name))?;
-            (in_root(new, nm.file) && !nm.map_entry).then_some(MessagePair { old: m, new: nm })
+            (new_used.contains(&*nm.full_name) && !nm.map_entry)
+                .then_some(MessagePair { old: m, new: nm })
         })
         .collect();
     let per_message: Vec<Vec<Finding>> = msg_pairs

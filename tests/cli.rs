@@ -1,0 +1,436 @@
+//! The command line end to end: exit codes, reports, the JSON contract and
+//! its schema, bad input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn wirecompat(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wirecompat"))
+        .args(args)
+        .current_dir(common::root())
+        .output()
+        .expect("run wirecompat")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn schema_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(common::root().join("schemas/report.schema.json")).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).expect("report schema compiles")
+}
+
+#[test]
+fn the_bundled_example_shows_both_hazards_and_exits_1() {
+    let o = wirecompat(&["check", "testdata/example/old", "testdata/example/new"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("rollout hazard: v(N) readers cannot read data written by v(N-1)"),
+        "{out}"
+    );
+    assert!(out.contains("rollback hazard: v(N-1) readers cannot read data written by v(N); this release is irreversible"), "{out}");
+    assert!(out.contains("shop/orders/v1/orders.proto:10:3"), "{out}");
+    assert!(
+        out.contains("-   int64 quantity = 2;") && out.contains("+   int32 quantity = 2;"),
+        "{out}"
+    );
+    assert!(out.contains("verdict: NOT compatible at FULL"), "{out}");
+}
+
+#[test]
+fn a_version_against_itself_exits_0() {
+    let o = wirecompat(&["check", "testdata/example/old", "testdata/example/old"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("verdict: compatible at FULL"));
+}
+
+#[test]
+fn levels_decide_what_blocks() {
+    // The example breaks both directions, so each single level blocks.
+    for level in ["BACKWARD", "FORWARD", "full"] {
+        let o = wirecompat(&[
+            "check",
+            "testdata/example/old",
+            "testdata/example/new",
+            "--level",
+            level,
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{level}");
+    }
+    let o = wirecompat(&[
+        "check",
+        "testdata/example/old",
+        "testdata/example/new",
+        "--level",
+        "NONE",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("compatible at NONE (not checked at this level"));
+
+    // Only a rollback hazard: BACKWARD passes, FORWARD blocks.
+    let t = tempfile::tempdir().unwrap();
+    let old = write(
+        t.path(),
+        "old.proto",
+        "syntax = \"proto3\";\nmessage M { string note = 1; }\n",
+    );
+    let new = write(
+        t.path(),
+        "new.proto",
+        "syntax = \"proto3\";\nmessage M { bytes note = 1; }\n",
+    );
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let o = wirecompat(&[
+        "check",
+        old,
+        new,
+        "--level",
+        "BACKWARD",
+        "--profile",
+        "wire",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = wirecompat(&["check", old, new, "--level", "FORWARD", "--profile", "wire"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+}
+
+#[test]
+fn json_report_follows_its_schema_and_the_contract() {
+    let o = wirecompat(&[
+        "check",
+        "testdata/example/old",
+        "testdata/example/new",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    let validator = schema_validator();
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["level"], "FULL");
+    assert_eq!(v["compatible"], false);
+    assert_eq!(v["irreversible"], true);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "PB103")
+        .expect("the narrowing finding");
+    assert_eq!(f["name"], "field-integer-range-changed");
+    assert_eq!(f["format"], "protobuf");
+    assert_eq!(f["breaks"], serde_json::json!(["backward"]));
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["old"]["path"], "shop/orders/v1/orders.proto");
+    assert_eq!(f["old"]["line"], 10);
+    assert_eq!(f["new"]["column"], 3);
+    assert_eq!(f["fingerprint"].as_str().unwrap().len(), 16);
+
+    // The schema really constrains: a broken report is refused.
+    let mut bad = v.clone();
+    bad["findings"][0]["breaks"] = serde_json::json!(["sideways"]);
+    assert!(!validator.is_valid(&bad));
+}
+
+#[test]
+fn fingerprints_ignore_line_moves() {
+    let t = tempfile::tempdir().unwrap();
+    let a = write(
+        t.path(),
+        "a/old.proto",
+        "syntax = \"proto3\";\nmessage M { int64 n = 1; }\n",
+    );
+    let b = write(
+        t.path(),
+        "a/new.proto",
+        "syntax = \"proto3\";\nmessage M { int32 n = 1; }\n",
+    );
+    let c = write(
+        t.path(),
+        "b/old.proto",
+        "syntax = \"proto3\";\n\n\n// moved\nmessage M {\n  int64 n = 1;\n}\n",
+    );
+    let d = write(
+        t.path(),
+        "b/new.proto",
+        "syntax = \"proto3\";\n\n\n// moved\nmessage M {\n  int32 n = 1;\n}\n",
+    );
+    let fp = |o: &Path, n: &Path| {
+        let out = wirecompat(&[
+            "check",
+            o.to_str().unwrap(),
+            n.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        (
+            v["findings"][0]["fingerprint"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+            v["findings"][0]["new"]["line"].as_u64().unwrap(),
+        )
+    };
+    let (f1, l1) = fp(&a, &b);
+    let (f2, l2) = fp(&c, &d);
+    assert_ne!(l1, l2);
+    assert_eq!(f1, f2);
+}
+
+#[test]
+fn syntax_errors_exit_2_with_file_line_and_column() {
+    let t = tempfile::tempdir().unwrap();
+    let old = write(
+        t.path(),
+        "old/a.proto",
+        "syntax = \"proto3\";\nmessage M {}\n",
+    );
+    write(
+        t.path(),
+        "new/a.proto",
+        "syntax = \"proto3\";\nmessage M {\n  int32 x = ;\n}\n",
+    );
+    let o = wirecompat(&[
+        "check",
+        old.parent().unwrap().to_str().unwrap(),
+        t.path().join("new").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("a.proto:3:13:"), "{err}");
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn missing_imports_exit_2_at_the_import() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        "old/a.proto",
+        "syntax = \"proto3\";\nmessage M {}\n",
+    );
+    write(
+        t.path(),
+        "new/a.proto",
+        "syntax = \"proto3\";\n\nimport \"missing/dep.proto\";\nmessage M {}\n",
+    );
+    let o = wirecompat(&[
+        "check",
+        t.path().join("old").to_str().unwrap(),
+        t.path().join("new").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("a.proto:3:1:") && err.contains("import \"missing/dep.proto\" not found"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unresolved_types_and_cycles_exit_2() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        "ok/a.proto",
+        "syntax = \"proto3\";\nmessage M {}\n",
+    );
+    write(
+        t.path(),
+        "bad/a.proto",
+        "syntax = \"proto3\";\nmessage M {\n  Nope n = 1;\n}\n",
+    );
+    let o = wirecompat(&[
+        "check",
+        t.path().join("ok").to_str().unwrap(),
+        t.path().join("bad").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("a.proto:3:3:"), "{}", stderr(&o));
+
+    write(
+        t.path(),
+        "cyc/a.proto",
+        "syntax = \"proto3\";\nimport \"b.proto\";\n",
+    );
+    write(
+        t.path(),
+        "cyc/b.proto",
+        "syntax = \"proto3\";\nimport \"a.proto\";\n",
+    );
+    let o = wirecompat(&[
+        "check",
+        t.path().join("ok").to_str().unwrap(),
+        t.path().join("cyc").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("import cycle"), "{}", stderr(&o));
+}
+
+#[test]
+fn binary_garbage_and_usage_errors_exit_2() {
+    let t = tempfile::tempdir().unwrap();
+    let garbage = t.path().join("set.binpb");
+    std::fs::write(&garbage, [0xff, 0xff, 0xff, 0x07, 0x01]).unwrap();
+    let ok = write(t.path(), "ok.proto", "syntax = \"proto3\";\nmessage M {}\n");
+    let o = wirecompat(&["check", ok.to_str().unwrap(), garbage.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a valid FileDescriptorSet"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = wirecompat(&[
+        "check",
+        "testdata/example/old",
+        "testdata/example/new",
+        "--level",
+        "SIDEWAYS",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown level"));
+    let o = wirecompat(&["check", "testdata/example/old"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = wirecompat(&["check", "no/such/dir", "testdata/example/new"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/dir"), "{}", stderr(&o));
+}
+
+#[test]
+fn descriptor_sets_compare_like_sources() {
+    let t = tempfile::tempdir().unwrap();
+    let mk = |side: &str| -> PathBuf {
+        let root = common::root().join("testdata/example").join(side);
+        let fds = protox::compile(["shop/orders/v1/orders.proto"], [&root]).expect("compile");
+        let p = t.path().join(format!("{side}.binpb"));
+        std::fs::write(&p, prost::Message::encode_to_vec(&fds)).unwrap();
+        p
+    };
+    let (old, new) = (mk("old"), mk("new"));
+    let from_sets = wirecompat(&[
+        "check",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let from_src = wirecompat(&[
+        "check",
+        "testdata/example/old",
+        "testdata/example/new",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(from_sets.status.code(), Some(1), "{}", stderr(&from_sets));
+    let rules = |o: &Output| -> Vec<(String, Value)> {
+        let v: Value = serde_json::from_str(&stdout(o)).unwrap();
+        let mut r: Vec<(String, Value)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["rule"].as_str().unwrap().to_string(), f["breaks"].clone()))
+            .collect();
+        r.sort_by(|a, b| a.0.cmp(&b.0));
+        r
+    };
+    assert_eq!(rules(&from_sets), rules(&from_src));
+}
+
+#[test]
+fn rules_and_explain_come_from_the_catalogue() {
+    let o = wirecompat(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for r in wirecompat::rule::catalogue() {
+        assert!(
+            out.contains(r.code) && out.contains(r.name),
+            "{} missing",
+            r.code
+        );
+    }
+    let o = wirecompat(&["rules", "--format", "json"]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        wirecompat::rule::catalogue().len()
+    );
+
+    let o = wirecompat(&["explain", "pb103"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with("PB103 field-integer-range-changed"));
+    assert!(out.contains("**Safe change**"));
+    let o = wirecompat(&["explain", "field-integer-range-changed"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = wirecompat(&["explain", "PB999"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn editions_files_compile_and_resolve_features() {
+    let t = tempfile::tempdir().unwrap();
+    let old = write(
+        t.path(),
+        "old.proto",
+        "edition = \"2023\";\npackage p;\nenum Color {\n  option features.enum_type = CLOSED;\n  COLOR_UNSPECIFIED = 0;\n}\nmessage M {\n  int32 n = 1 [default = 7];\n  Color c = 2;\n}\n",
+    );
+    let new = write(
+        t.path(),
+        "new.proto",
+        "edition = \"2023\";\npackage p;\nenum Color {\n  option features.enum_type = CLOSED;\n  COLOR_UNSPECIFIED = 0;\n  COLOR_RED = 1;\n}\nmessage M {\n  int32 n = 1 [default = 8];\n  Color c = 2;\n}\n",
+    );
+    let o = wirecompat(&[
+        "check",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--profile",
+        "wire",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // A value added to a closed enum is dropped by v(N-1); the default changed.
+    assert!(rules.contains(&"PB502"), "{rules:?}");
+    assert!(rules.contains(&"PB702"), "{rules:?}");
+
+    let bad = write(
+        t.path(),
+        "bad.proto",
+        "edition = \"2023\";\nmessage M {\n  optional int32 n = 1;\n}\n",
+    );
+    let o = wirecompat(&["check", old.to_str().unwrap(), bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad.proto:3:3:") && stderr(&o).contains("not allowed in editions"),
+        "{}",
+        stderr(&o)
+    );
+}

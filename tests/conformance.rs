@@ -1,0 +1,463 @@
+//! Conformance against other tools' own test data in `../shared/peer-suites`
+//! (read from there, never copied here).
+//!
+//! For every case the peer's expectation is compared with wirecompat's
+//! result. Every disagreement must be listed, with its reason, in the
+//! committed ledger `tests/conformance/<suite>.toml`; the test fails on a
+//! disagreement the ledger does not list and on a ledger entry that no longer
+//! disagrees. Run with `--nocapture` for the counts.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use wirecompat::{CheckOptions, Direction, Level, Profile, Severity};
+
+/// One difference between wirecompat and a peer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Disagreement {
+    case: String,
+    item: String,
+    ours: String,
+    peer: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Ledger {
+    #[serde(default)]
+    disagree: Vec<Entry>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Entry {
+    case: String,
+    item: String,
+    ours: String,
+    peer: String,
+    why: String,
+}
+
+struct Tally {
+    cases: usize,
+    cases_agreeing: usize,
+    items: usize,
+    items_agreeing: usize,
+}
+
+fn peer_suites() -> PathBuf {
+    let p = common::shared().join("peer-suites");
+    assert!(
+        p.is_dir(),
+        "{} is missing: conformance needs ../shared beside the repository",
+        p.display()
+    );
+    p
+}
+
+/// Compares found disagreements with the suite's ledger and prints counts.
+fn settle(suite: &str, found: Vec<Disagreement>, tally: Tally) {
+    let path = common::root()
+        .join("tests/conformance")
+        .join(format!("{suite}.toml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let ledger: Ledger =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut problems = Vec::new();
+    for e in &ledger.disagree {
+        assert!(
+            e.why.trim().len() > 10,
+            "{suite} ledger entry {} {} needs a reason",
+            e.case,
+            e.item
+        );
+    }
+    let listed: BTreeSet<(String, String)> = ledger
+        .disagree
+        .iter()
+        .map(|e| (e.case.clone(), e.item.clone()))
+        .collect();
+    for d in &found {
+        match ledger
+            .disagree
+            .iter()
+            .find(|e| e.case == d.case && e.item == d.item)
+        {
+            None => problems.push(format!(
+                "unlisted disagreement:\n[[disagree]]\ncase = {:?}\nitem = {:?}\nours = {:?}\npeer = {:?}\nwhy = \"\"\n",
+                d.case, d.item, d.ours, d.peer
+            )),
+            Some(e) if e.ours != d.ours || e.peer != d.peer => problems.push(format!(
+                "ledger entry {} {} says ours={:?} peer={:?}, now ours={:?} peer={:?}",
+                d.case, d.item, e.ours, e.peer, d.ours, d.peer
+            )),
+            Some(_) => {}
+        }
+    }
+    let now: BTreeSet<(String, String)> = found
+        .iter()
+        .map(|d| (d.case.clone(), d.item.clone()))
+        .collect();
+    for (case, item) in listed.difference(&now) {
+        problems.push(format!("ledger entry no longer disagrees: {case} {item}"));
+    }
+    println!(
+        "conformance {suite}: {} cases, {} agree fully; {} expectations, {} agree, {} disagree \
+         (all listed in tests/conformance/{suite}.toml)",
+        tally.cases,
+        tally.cases_agreeing,
+        tally.items,
+        tally.items_agreeing,
+        found.len()
+    );
+    assert!(problems.is_empty(), "{suite}:\n{}", problems.join("\n"));
+}
+
+fn run(
+    old: &Path,
+    new: &Path,
+    profile: Profile,
+    includes: Vec<PathBuf>,
+) -> Result<wirecompat::Report, String> {
+    let opts = CheckOptions {
+        level: Level::Full,
+        profile,
+        includes,
+        ..Default::default()
+    };
+    wirecompat::check(old, new, &opts).map_err(|e| e.to_string())
+}
+
+fn breaks_backward(r: &wirecompat::Report) -> bool {
+    r.findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && f.breaks(Direction::Backward))
+}
+
+fn verdict_word(compatible: bool) -> String {
+    if compatible {
+        "compatible"
+    } else {
+        "incompatible"
+    }
+    .to_string()
+}
+
+/// buf's own breaking-change cases, for the rules of its WIRE and WIRE_JSON
+/// categories: per rule, the file and line of every expected finding against
+/// those of wirecompat's findings that cover the same ground (the rule
+/// metadata's `peers`).
+#[test]
+fn buf_wire_and_wire_json() {
+    let base = peer_suites().join("protobuf/buf");
+    let mut wire = BTreeSet::new();
+    let mut wire_json = BTreeSet::new();
+    let rules = std::fs::read_to_string(base.join("rules-v2.json")).expect("rules-v2.json");
+    for line in rules.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).expect("rules line");
+        let id = v["id"].as_str().unwrap_or("").to_string();
+        let cats: Vec<&str> = v["categories"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|c| c.as_str()).collect())
+            .unwrap_or_default();
+        if cats.contains(&"WIRE") {
+            wire.insert(id.clone());
+        }
+        if cats.contains(&"WIRE_JSON") {
+            wire_json.insert(id);
+        }
+    }
+    assert!(
+        wire.len() >= 15 && wire_json.len() >= 20,
+        "rules-v2.json categories"
+    );
+    let wire_rules: BTreeSet<String> = wire.union(&wire_json).cloned().collect();
+
+    // buf rule -> wirecompat rules covering it.
+    let mut covers: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
+    for r in wirecompat::rule::catalogue() {
+        for p in r.peers {
+            if let Some(id) = p.strip_prefix("buf:") {
+                covers.entry(id.to_string()).or_default().push(r.code);
+            }
+        }
+    }
+    for id in &wire_rules {
+        assert!(
+            covers.contains_key(id),
+            "no wirecompat rule declares buf:{id} as a peer"
+        );
+    }
+
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(base.join("expected.json")).unwrap())
+            .unwrap();
+    let mut found = Vec::new();
+    let mut tally = Tally {
+        cases: 0,
+        cases_agreeing: 0,
+        items: 0,
+        items_agreeing: 0,
+    };
+    for case in expected["cases"].as_array().expect("cases") {
+        let name = case["case"].as_str().unwrap();
+        let cur = base.join(case["current"].as_str().unwrap());
+        let prev = base.join(case["previous"].as_str().unwrap());
+        let config = std::fs::read_to_string(cur.join("buf.yaml")).unwrap_or_default();
+        let (cur, prev) = (module_root(&cur), module_root(&prev));
+        let mut under_test: BTreeSet<String> = config
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("- "))
+            .map(|s| s.trim().to_string())
+            .filter(|s| wire_rules.contains(s))
+            .collect();
+        for f in case["findings"].as_array().unwrap() {
+            let t = f["type"].as_str().unwrap().to_string();
+            if wire_rules.contains(&t) {
+                under_test.insert(t);
+            }
+        }
+        if under_test.is_empty() {
+            continue;
+        }
+        tally.cases += 1;
+        let mut case_ok = true;
+        for rule in &under_test {
+            let profile = if wire.contains(rule) {
+                Profile::Wire
+            } else {
+                Profile::WireJson
+            };
+            let report = match run(&prev, &cur, profile, vec![]) {
+                Ok(r) => r,
+                Err(e) => {
+                    found.push(Disagreement {
+                        case: name.into(),
+                        item: format!("{rule} (input)"),
+                        ours: format!("error: {e}"),
+                        peer: "checked".into(),
+                    });
+                    case_ok = false;
+                    continue;
+                }
+            };
+            let codes = &covers[rule];
+            let want: BTreeSet<(String, u64)> = case["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["type"] == rule.as_str())
+                .map(|f| {
+                    (
+                        f["path"].as_str().unwrap_or("").to_string(),
+                        f["start_line"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect();
+            let got: BTreeSet<(String, u64)> = report
+                .findings
+                .iter()
+                .filter(|f| codes.contains(&f.rule.code) && f.severity != Severity::Info)
+                .filter_map(|f| f.new.as_ref())
+                .map(|l| (l.path.clone(), l.line as u64))
+                .collect();
+            tally.items += want.union(&got).count();
+            tally.items_agreeing += want.intersection(&got).count();
+            for (p, l) in want.difference(&got) {
+                case_ok = false;
+                found.push(Disagreement {
+                    case: name.into(),
+                    item: format!("{rule} {p}:{l}"),
+                    ours: "no finding".into(),
+                    peer: "finding".into(),
+                });
+            }
+            for (p, l) in got.difference(&want) {
+                case_ok = false;
+                found.push(Disagreement {
+                    case: name.into(),
+                    item: format!("{rule} {p}:{l}"),
+                    ours: "finding".into(),
+                    peer: "no finding".into(),
+                });
+            }
+        }
+        if case_ok {
+            tally.cases_agreeing += 1;
+        }
+    }
+    found.sort();
+    settle("buf", found, tally);
+}
+
+/// A buf v1beta1 module with one `build.roots` entry builds from that root.
+fn module_root(dir: &Path) -> PathBuf {
+    let config = std::fs::read_to_string(dir.join("buf.yaml")).unwrap_or_default();
+    let mut lines = config.lines().skip_while(|l| l.trim() != "roots:").skip(1);
+    let roots: Vec<&str> = lines
+        .by_ref()
+        .map_while(|l| l.trim().strip_prefix("- "))
+        .collect();
+    match roots.as_slice() {
+        [one] => dir.join(one.trim()),
+        _ => dir.to_path_buf(),
+    }
+}
+
+fn write_tree(dir: &Path, main: &str, deps: &[Value]) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    for d in deps {
+        if let (Some(n), Some(text)) = (d["name"].as_str(), d["dependency"].as_str()) {
+            let p = dir.join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+    }
+    let p = dir.join("schema.proto");
+    std::fs::write(&p, main).unwrap();
+    p
+}
+
+/// Confluent Schema Registry's protobuf diff examples: `compatible` is the
+/// BACKWARD verdict (the update reads the original). Compared with
+/// wirecompat's backward verdict in the binary profile, which is what a
+/// registry guards (Kafka payloads are binary Protobuf).
+#[test]
+fn confluent_protobuf() {
+    let base = peer_suites().join("protobuf/confluent");
+    let cases: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(base.join("diff-schema-examples.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(cases.len(), 54);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut found = Vec::new();
+    let mut tally = Tally {
+        cases: 0,
+        cases_agreeing: 0,
+        items: 0,
+        items_agreeing: 0,
+    };
+    let empty = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let old = write_tree(
+            &tmp.path().join(format!("{i}/old")),
+            c["original_schema"].as_str().unwrap(),
+            c["original_dependencies"].as_array().unwrap_or(&empty),
+        );
+        let new = write_tree(
+            &tmp.path().join(format!("{i}/new")),
+            c["update_schema"].as_str().unwrap(),
+            c["update_dependencies"].as_array().unwrap_or(&empty),
+        );
+        let peer = c["compatible"].as_bool().unwrap();
+        let case = format!("{i:02} {}", c["description"].as_str().unwrap());
+        tally.cases += 1;
+        tally.items += 1;
+        let ours = match run(&old, &new, Profile::Wire, vec![]) {
+            Ok(r) => verdict_word(!breaks_backward(&r)),
+            Err(e) => format!(
+                "error: {}",
+                e.replace(&tmp.path().display().to_string(), "")
+            ),
+        };
+        if ours == verdict_word(peer) {
+            tally.cases_agreeing += 1;
+            tally.items_agreeing += 1;
+        } else {
+            found.push(Disagreement {
+                case,
+                item: "backward".into(),
+                ours,
+                peer: verdict_word(peer),
+            });
+        }
+    }
+    // The one case with metadata imports a tree of real files.
+    let meta: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(base.join("diff-schema-examples-with-meta.json")).unwrap(),
+    )
+    .unwrap();
+    let protos = base.join("protos");
+    for (i, c) in meta.iter().enumerate() {
+        let old = protos.join(c["original_schema"].as_str().unwrap());
+        let new = protos.join(c["update_schema"].as_str().unwrap());
+        let peer = c["compatible"].as_bool().unwrap();
+        tally.cases += 1;
+        tally.items += 1;
+        let ours = match run(&old, &new, Profile::Wire, vec![protos.clone()]) {
+            Ok(r) => verdict_word(!breaks_backward(&r)),
+            Err(e) => format!("error: {e}"),
+        };
+        if ours == verdict_word(peer) {
+            tally.cases_agreeing += 1;
+            tally.items_agreeing += 1;
+        } else {
+            found.push(Disagreement {
+                case: format!("meta {i:02} {}", c["description"].as_str().unwrap()),
+                item: "backward".into(),
+                ours,
+                peer: verdict_word(peer),
+            });
+        }
+    }
+    settle("confluent-protobuf", found, tally);
+}
+
+/// Karapace's recorded protobuf checks: can `reader` read what `writer`
+/// wrote? That is wirecompat's backward direction with old = writer and
+/// new = reader, in the binary profile.
+#[test]
+fn karapace_protobuf() {
+    let base = peer_suites().join("protobuf");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(base.join("karapace-cases.json")).unwrap())
+            .unwrap();
+    let cases = v["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 17);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut found = Vec::new();
+    let mut tally = Tally {
+        cases: 0,
+        cases_agreeing: 0,
+        items: 0,
+        items_agreeing: 0,
+    };
+    for (i, c) in cases.iter().enumerate() {
+        let old = write_tree(
+            &tmp.path().join(format!("{i}/writer")),
+            c["writer"].as_str().unwrap(),
+            &[],
+        );
+        let new = write_tree(
+            &tmp.path().join(format!("{i}/reader")),
+            c["reader"].as_str().unwrap(),
+            &[],
+        );
+        let peer = c["compatible"].as_bool().unwrap();
+        let test = c["test"].as_str().unwrap();
+        let case = format!("{i:02} {}", test.rsplit("::").next().unwrap_or(test));
+        tally.cases += 1;
+        tally.items += 1;
+        let ours = match run(&old, &new, Profile::Wire, vec![]) {
+            Ok(r) => verdict_word(!breaks_backward(&r)),
+            Err(e) => format!(
+                "error: {}",
+                e.replace(&tmp.path().display().to_string(), "")
+            ),
+        };
+        if ours == verdict_word(peer) {
+            tally.cases_agreeing += 1;
+            tally.items_agreeing += 1;
+        } else {
+            found.push(Disagreement {
+                case,
+                item: "backward".into(),
+                ours,
+                peer: verdict_word(peer),
+            });
+        }
+    }
+    settle("karapace-protobuf", found, tally);
+}
