@@ -139,14 +139,29 @@ impl LocIndex {
                 _ => continue,
             };
             let span = span.map(|v| v.max(0) as u32 + 1);
-            // Keep the first location of a path (the declaration).
-            map.entry(path_hash(&loc.path)).or_insert(span);
+            // protox may record a path twice (`json_name = "x"` and `"x"`), in
+            // no fixed order: keep the widest span.
+            map.entry(path_hash(&loc.path))
+                .and_modify(|cur: &mut [u32; 4]| {
+                    let starts_before = (span[0], span[1]) < (cur[0], cur[1]);
+                    let ends_after = (span[2], span[3]) > (cur[2], cur[3]);
+                    if (starts_before && (span[2], span[3]) >= (cur[2], cur[3]))
+                        || ((span[0], span[1]) == (cur[0], cur[1]) && ends_after)
+                    {
+                        *cur = span;
+                    }
+                })
+                .or_insert(span);
         }
         LocIndex { map }
     }
 
     pub fn get(&self, path: &[i32]) -> Span {
         self.map.get(&path_hash(path)).copied()
+    }
+
+    fn insert(&mut self, path: &[i32], span: [u32; 4]) {
+        self.map.insert(path_hash(path), span);
     }
 
     /// The span of `path`, or of its closest ancestor that has one.
@@ -317,7 +332,8 @@ fn parse_one(name: &str, display: String, text: &str, in_root: bool) -> Result<P
         }
         Error::input(display.clone(), line, col, msg)
     })?;
-    let locs = LocIndex::from_source_info(fdp.source_code_info.take());
+    let mut locs = LocIndex::from_source_info(fdp.source_code_info.take());
+    alias_option_locations(&fdp, &mut locs);
     let edition = match lowered {
         Some(l) => {
             let mut info = EditionInfo {
@@ -394,6 +410,182 @@ fn refuse_labels_in_editions(
                 .into(),
         )),
         None => Ok(()),
+    }
+}
+
+/// Which descriptor an option list belongs to.
+#[derive(Clone, Copy)]
+enum OptionsOf {
+    File,
+    Message,
+    Field,
+    Oneof,
+    Enum,
+    EnumValue,
+    Service,
+    Method,
+}
+
+impl OptionsOf {
+    /// Tag of the options field in the element, and of `features` in the options.
+    fn tags(self) -> (i32, i32) {
+        match self {
+            OptionsOf::File => (tag::FILE_OPTIONS, 50),
+            OptionsOf::Message => (tag::MSG_OPTIONS, tag::MSG_FEATURES),
+            OptionsOf::Field => (tag::FIELD_OPTIONS, 21),
+            OptionsOf::Oneof => (tag::ONEOF_OPTIONS, 1),
+            OptionsOf::Enum => (tag::ENUM_OPTIONS, tag::ENUM_FEATURES),
+            OptionsOf::EnumValue => (tag::VALUE_OPTIONS, 2),
+            OptionsOf::Service => (tag::SERVICE_OPTIONS, 34),
+            OptionsOf::Method => (tag::METHOD_OPTIONS, 35),
+        }
+    }
+
+    /// The path (below the element) an interpreted option would have.
+    fn interpreted(self, parts: &[&str]) -> Option<Vec<i32>> {
+        let (opt, features) = self.tags();
+        Some(match (self, parts) {
+            (_, ["features"]) => vec![opt, features],
+            (_, ["features", f]) => vec![opt, features, feature_number(f)?],
+            (OptionsOf::Field, [p]) if *p == editions::DEFAULT_PLACEHOLDER => {
+                vec![tag::FIELD_DEFAULT]
+            }
+            (OptionsOf::Field, ["packed"]) => vec![opt, 2],
+            (OptionsOf::Message, ["message_set_wire_format"]) => vec![opt, 1],
+            (OptionsOf::Enum, ["allow_alias"]) => vec![opt, 2],
+            (OptionsOf::Method, ["idempotency_level"]) => vec![opt, tag::IDEMPOTENCY],
+            _ => return None,
+        })
+    }
+}
+
+fn feature_number(name: &str) -> Option<i32> {
+    Some(match name {
+        "field_presence" => 1,
+        "enum_type" => 2,
+        "repeated_field_encoding" => 3,
+        "utf8_validation" => 4,
+        "message_encoding" => 5,
+        "json_format" => 6,
+        _ => return None,
+    })
+}
+
+/// protox leaves options uninterpreted, so their positions sit under
+/// `[element, options, 999, i]`. Record the options wirecompat reports
+/// on under the path an interpreted option has (as protoc's source info
+/// does), so that a finding points at `option idempotency_level = ...;`
+/// and not at whatever option comes first.
+fn alias_option_locations(fdp: &FileDescriptorProto, locs: &mut LocIndex) {
+    fn one(
+        list: Option<&Vec<UninterpretedOption>>,
+        of: OptionsOf,
+        path: &[i32],
+        locs: &mut LocIndex,
+    ) {
+        let Some(list) = list else { return };
+        let (opt, _) = of.tags();
+        for (i, o) in list.iter().enumerate() {
+            let parts: Vec<&str> = o.name.iter().map(|p| p.name_part.as_str()).collect();
+            if o.name.first().is_some_and(|p| p.is_extension) {
+                continue;
+            }
+            let Some(rel) = of.interpreted(&parts) else {
+                continue;
+            };
+            if let Some(span) = locs.get(&extend(path, &[opt, tag::UNINTERPRETED, i as i32])) {
+                locs.insert(&extend(path, &rel), span);
+            }
+        }
+    }
+    fn field(f: &FieldDescriptorProto, path: &[i32], locs: &mut LocIndex) {
+        one(
+            f.options.as_ref().map(|o| &o.uninterpreted_option),
+            OptionsOf::Field,
+            path,
+            locs,
+        );
+    }
+    fn en(e: &EnumDescriptorProto, path: &[i32], locs: &mut LocIndex) {
+        one(
+            e.options.as_ref().map(|o| &o.uninterpreted_option),
+            OptionsOf::Enum,
+            path,
+            locs,
+        );
+        for (i, v) in e.value.iter().enumerate() {
+            let p = extend(path, &[tag::ENUM_VALUE, i as i32]);
+            one(
+                v.options.as_ref().map(|o| &o.uninterpreted_option),
+                OptionsOf::EnumValue,
+                &p,
+                locs,
+            );
+        }
+    }
+    fn msg(m: &DescriptorProto, path: &[i32], locs: &mut LocIndex) {
+        one(
+            m.options.as_ref().map(|o| &o.uninterpreted_option),
+            OptionsOf::Message,
+            path,
+            locs,
+        );
+        for (t, list) in [
+            (tag::MSG_FIELD, &m.field),
+            (tag::MSG_EXTENSION, &m.extension),
+        ] {
+            for (i, f) in list.iter().enumerate() {
+                field(f, &extend(path, &[t, i as i32]), locs);
+            }
+        }
+        for (i, o) in m.oneof_decl.iter().enumerate() {
+            let p = extend(path, &[tag::MSG_ONEOF, i as i32]);
+            one(
+                o.options.as_ref().map(|o| &o.uninterpreted_option),
+                OptionsOf::Oneof,
+                &p,
+                locs,
+            );
+        }
+        for (i, e) in m.enum_type.iter().enumerate() {
+            en(e, &extend(path, &[tag::MSG_ENUM, i as i32]), locs);
+        }
+        for (i, n) in m.nested_type.iter().enumerate() {
+            msg(n, &extend(path, &[tag::MSG_NESTED, i as i32]), locs);
+        }
+    }
+    one(
+        fdp.options.as_ref().map(|o| &o.uninterpreted_option),
+        OptionsOf::File,
+        &[],
+        locs,
+    );
+    for (i, m) in fdp.message_type.iter().enumerate() {
+        msg(m, &[tag::FILE_MESSAGE, i as i32], locs);
+    }
+    for (i, e) in fdp.enum_type.iter().enumerate() {
+        en(e, &[tag::FILE_ENUM, i as i32], locs);
+    }
+    for (i, f) in fdp.extension.iter().enumerate() {
+        field(f, &[tag::FILE_EXTENSION, i as i32], locs);
+    }
+    for (i, s) in fdp.service.iter().enumerate() {
+        let sp = [tag::FILE_SERVICE, i as i32];
+        one(
+            s.options.as_ref().map(|o| &o.uninterpreted_option),
+            OptionsOf::Service,
+            &sp,
+            locs,
+        );
+        for (j, m) in s.method.iter().enumerate() {
+            let mp = [tag::FILE_SERVICE, i as i32, tag::SERVICE_METHOD, j as i32];
+            one(
+                m.options.as_ref().map(|o| &o.uninterpreted_option),
+                OptionsOf::Method,
+                &mp,
+                locs,
+            );
+        }
     }
 }
 
@@ -1210,6 +1402,7 @@ impl Builder<'_> {
             .map(|(i, r)| Reserved {
                 start: r.start.unwrap_or(0),
                 end: r.end.unwrap_or(0) - 1,
+                max: FIELD_MAX,
                 span: self.sub(path, &[tag::MSG_RESERVED_RANGE, i as i32]),
             })
             .collect();
@@ -1222,9 +1415,10 @@ impl Builder<'_> {
                 span: self.sub(path, &[tag::MSG_RESERVED_NAME, i as i32]),
             })
             .collect();
+        // The element's own `features.json_format` option, if it sets one.
         let json_format_span = self
-            .sub(path, &[tag::MSG_OPTIONS, tag::MSG_FEATURES])
-            .or_else(|| self.sub(path, &[tag::MSG_OPTIONS]));
+            .sub(path, &[tag::MSG_OPTIONS, tag::MSG_FEATURES, 6])
+            .or_else(|| self.sub(path, &[tag::MSG_OPTIONS, tag::MSG_FEATURES]));
         self.out.messages.push(Message {
             full_name: full.clone(),
             file: self.file_idx,
@@ -1364,9 +1558,13 @@ impl Builder<'_> {
                 }
             })
             .collect();
-        let feature_span = self
-            .sub(path, &[tag::ENUM_OPTIONS, tag::ENUM_FEATURES])
-            .or_else(|| self.sub(path, &[tag::ENUM_OPTIONS]));
+        let own_features = self.sub(path, &[tag::ENUM_OPTIONS, tag::ENUM_FEATURES]);
+        let closed_span = self
+            .sub(path, &[tag::ENUM_OPTIONS, tag::ENUM_FEATURES, 2])
+            .or(own_features);
+        let json_format_span = self
+            .sub(path, &[tag::ENUM_OPTIONS, tag::ENUM_FEATURES, 6])
+            .or(own_features);
         self.out.enums.push(Enum {
             full_name: join(scope, name).into(),
             file: self.file_idx,
@@ -1374,7 +1572,7 @@ impl Builder<'_> {
             name_span: self.sub(path, &[tag::ENUM_NAME]),
             values,
             closed: features.enum_type == Some(2),
-            closed_span: feature_span,
+            closed_span,
             reserved_ranges: e
                 .reserved_range
                 .iter()
@@ -1382,6 +1580,7 @@ impl Builder<'_> {
                 .map(|(i, r)| Reserved {
                     start: r.start.unwrap_or(0),
                     end: r.end.unwrap_or(0),
+                    max: i32::MAX,
                     span: self.sub(path, &[tag::ENUM_RESERVED_RANGE, i as i32]),
                 })
                 .collect(),
@@ -1399,7 +1598,7 @@ impl Builder<'_> {
             } else {
                 JsonFormat::Allow
             },
-            json_format_span: feature_span,
+            json_format_span,
         });
     }
 
@@ -1439,9 +1638,7 @@ impl Builder<'_> {
                     output_span: self.sub(&mp, &[tag::METHOD_OUTPUT]),
                     client_streaming_span: self.sub(&mp, &[tag::METHOD_CLIENT_STREAMING]),
                     server_streaming_span: self.sub(&mp, &[tag::METHOD_SERVER_STREAMING]),
-                    idempotency_span: self
-                        .sub(&mp, &[tag::METHOD_OPTIONS, tag::IDEMPOTENCY])
-                        .or_else(|| self.sub(&mp, &[tag::METHOD_OPTIONS])),
+                    idempotency_span: self.sub(&mp, &[tag::METHOD_OPTIONS, tag::IDEMPOTENCY]),
                 }
             })
             .collect();

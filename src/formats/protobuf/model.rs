@@ -167,8 +167,14 @@ pub struct Reserved {
     pub start: i32,
     /// Inclusive.
     pub end: i32,
+    /// The largest number of the kind (2^29 - 1 for fields, 2^31 - 1 for
+    /// enum values), written `max`.
+    pub max: i32,
     pub span: Span,
 }
+
+/// Largest field number.
+pub const FIELD_MAX: i32 = 536_870_911;
 
 impl Reserved {
     pub fn contains(&self, n: i32) -> bool {
@@ -178,7 +184,7 @@ impl Reserved {
     pub fn describe(&self) -> String {
         if self.start == self.end {
             self.start.to_string()
-        } else if self.end >= 536_870_911 {
+        } else if self.end >= self.max {
             format!("{} to max", self.start)
         } else {
             format!("{} to {}", self.start, self.end)

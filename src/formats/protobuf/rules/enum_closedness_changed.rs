@@ -54,10 +54,21 @@ fn check(ctx: &Ctx, pair: &EnumPair, out: &mut Vec<Finding>) {
         FindingBuilder::new(&RULE.meta)
             .breaks(&[dir])
             .message(format!("enum `{}` changed from {words}", n.full_name))
-            .old(ctx.old_loc(o.file, o.closed_span.or(o.span), &o.full_name))
-            .new_loc(ctx.new_loc(n.file, n.closed_span.or(n.span), &n.full_name))
+            .old(ctx.old_loc(o.file, where_(ctx.old, o), &o.full_name))
+            .new_loc(ctx.new_loc(n.file, where_(ctx.new, n), &n.full_name))
             .arg("enum", &*n.full_name)
             .arg("closed", n.closed.to_string())
             .build(),
     );
+}
+
+/// Where an enum's closedness is decided: its own `features.enum_type`
+/// option in an editions file, else the enum. proto2 and proto3 enums take
+/// it from the syntax, so an option span there belongs to another option
+/// (`allow_alias`).
+fn where_(schema: &Schema, e: &Enum) -> Span {
+    match schema.file(e.file).syntax {
+        Syntax::Edition(_) => e.closed_span.or(e.span),
+        Syntax::Proto2 | Syntax::Proto3 => e.span,
+    }
 }

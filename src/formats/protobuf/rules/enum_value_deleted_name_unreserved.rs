@@ -4,7 +4,9 @@
 //! reported by `enum-value-removed`), but a later release could give the name
 //! to another number, and stored JSON with the old name would then be read
 //! with the new meaning. Reserved names do not make JSON parsers accept the
-//! old name; they only guard against reuse.
+//! old name; they only guard against reuse. With `allow_alias`, every name
+//! the deleted number had must be reserved; the finding lists those that are
+//! not.
 //!
 //! Example:
 //!
@@ -44,23 +46,39 @@ fn check(ctx: &Ctx, pair: &EnumPair, out: &mut Vec<Finding>) {
         if ne.values_with_number(ov.number).next().is_some() {
             continue;
         }
-        let names: Vec<&EnumValue> = oe.values_with_number(ov.number).collect();
-        if names
-            .iter()
-            .all(|v| ne.name_reserved(&v.name) || ne.value_by_name(&v.name).is_some())
-        {
+        // Every name of the number (aliases included) must be reserved, or
+        // still be in use for another number.
+        let unreserved: Vec<&EnumValue> = oe
+            .values_with_number(ov.number)
+            .filter(|v| !ne.name_reserved(&v.name) && ne.value_by_name(&v.name).is_none())
+            .collect();
+        let Some(first) = unreserved.first() else {
             continue;
-        }
+        };
+        let list = unreserved
+            .iter()
+            .map(|v| format!("`{}`", v.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (what, its) = if unreserved.len() == 1 {
+            (format!("value {list}"), "its name")
+        } else {
+            (format!("values {list}"), "their names")
+        };
         out.push(
             FindingBuilder::new(&RULE.meta)
                 .message(format!(
-                    "enum `{}` value `{}` ({}) was deleted without reserving its name",
-                    oe.full_name, ov.name, ov.number
+                    "enum `{}` {what} ({}) was deleted without reserving {its}",
+                    oe.full_name, ov.number
                 ))
-                .old(ctx.old_loc(oe.file, ov.span, &format!("{}.{}", oe.full_name, ov.name)))
+                .old(ctx.old_loc(
+                    oe.file,
+                    first.span,
+                    &format!("{}.{}", oe.full_name, first.name),
+                ))
                 .new_loc(ctx.new_loc(ne.file, ne.span, &ne.full_name))
                 .arg("enum", &*oe.full_name)
-                .arg("name", &*ov.name)
+                .arg("name", &*first.name)
                 .build(),
         );
     }

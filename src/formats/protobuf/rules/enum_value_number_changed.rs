@@ -43,12 +43,24 @@ fn check(ctx: &Ctx, pair: &EnumPair, out: &mut Vec<Finding>) {
         if nv.number == ov.number {
             continue;
         }
+        // What each reader makes of the number the other version writes.
+        let seen_as = |e: &Enum, n: i32| match e.values_with_number(n).next() {
+            Some(v) => format!("`{}`", v.name),
+            None => "an unknown number".to_string(),
+        };
         out.push(
             FindingBuilder::new(&RULE.meta)
                 .message(format!(
-                    "enum value `{}.{}` moved from number {} to {}: binary readers of each \
-                     version give the other's numbers different names",
-                    ne.full_name, nv.name, ov.number, nv.number
+                    "enum value `{}.{}` moved from number {} to {}: binary readers of v(N) read \
+                     v(N-1)'s {} as {}, and readers of v(N-1) read v(N)'s {} as {}",
+                    ne.full_name,
+                    nv.name,
+                    ov.number,
+                    nv.number,
+                    ov.number,
+                    seen_as(ne, ov.number),
+                    nv.number,
+                    seen_as(oe, nv.number)
                 ))
                 .old(ctx.old_loc(
                     oe.file,

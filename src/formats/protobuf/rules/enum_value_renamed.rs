@@ -4,8 +4,13 @@
 //! **Breaks**: nothing in binary, which carries numbers. ProtoJSON writes
 //! enum values by name: when v(N-1)'s name for the number no longer exists
 //! in v(N), v(N)'s JSON readers cannot map it (the value is dropped or the
-//! document refused) and the reverse for v(N)'s new name. With
-//! `allow_alias`, keeping the old name as an alias keeps a direction.
+//! document refused) and the reverse for v(N)'s new name. JSON writers emit
+//! the name declared first for a number, so with `allow_alias` what counts is
+//! each version's first name. Declaring the new name first, even with the
+//! old one kept as an alias after it, keeps v(N)'s readers whole but breaks
+//! v(N-1)'s; dropping the first of two aliases (old `DONE = 4; COMPLETED =
+//! 4;`, new `COMPLETED = 4;`) breaks only v(N)'s. An alias added after the
+//! old name changes nothing.
 //!
 //! Example:
 //!
@@ -14,9 +19,9 @@
 //! new:  STATUS_ENABLED = 1;   // JSON "STATUS_ACTIVE" is unknown to v(N)
 //! ```
 //!
-//! **Safe change**: add the new name as an alias (`option allow_alias =
-//! true;`) while both versions run, and remove the old name only after v(N-1)
-//! has left the rollback window.
+//! **Safe change**: add the new name as an alias declared after the old one
+//! (`option allow_alias = true;`) while both versions run; move it first, and
+//! later remove the old name, only once v(N-1) has left the rollback window.
 
 use super::prelude::*;
 
@@ -29,7 +34,8 @@ pub static RULE: PbRule = PbRule {
         breaks: BOTH,
         severity: Severity::Error,
         summary: "enum value renamed (same number): JSON readers cannot map the other version's name",
-        advice: "keep the old name as an alias (allow_alias) until v(N-1) leaves the rollback window",
+        advice: "keep the old name, declared first, with the new one as an alias after it (allow_alias) \
+                 until v(N-1) leaves the rollback window",
         peers: &["buf:ENUM_VALUE_SAME_NAME"],
         source: include_str!("enum_value_renamed.rs"),
     },
@@ -50,13 +56,12 @@ fn check(ctx: &Ctx, pair: &EnumPair, out: &mut Vec<Finding>) {
             continue;
         };
         let old_first = old_names[0];
-        if old_names
-            .iter()
-            .all(|v| new_names.iter().any(|w| w.name == v.name))
-        {
+        // JSON writers use the first name of a number; readers accept any name.
+        // So what matters is each version's first name, not the full alias set:
+        // putting a new alias first changes what v(N) writes.
+        if old_first.name == nv.name {
             continue;
         }
-        // JSON writers use the first name of a number; readers accept any name.
         let mut breaks = Vec::new();
         if ne.value_by_name(&old_first.name).is_none() {
             breaks.push(Direction::Backward);
@@ -73,12 +78,17 @@ fn check(ctx: &Ctx, pair: &EnumPair, out: &mut Vec<Finding>) {
             FindingBuilder::new(&RULE.meta)
                 .breaks(&breaks)
                 .message(format!(
-                    "enum `{}` number {} was renamed `{}` to `{}`: JSON readers of {} cannot map \
-                     the other's name",
+                    "enum `{}` number {} {}: JSON readers of {} cannot map the other's name",
                     ne.full_name,
                     ov.number,
-                    old_first.name,
-                    nv.name,
+                    if ne.value_by_name(&old_first.name).is_some() {
+                        format!(
+                            "now lists `{}` before `{}`, so v(N) writes it in JSON as `{}`",
+                            nv.name, old_first.name, nv.name
+                        )
+                    } else {
+                        format!("was renamed `{}` to `{}`", old_first.name, nv.name)
+                    },
                     if breaks.len() == 2 {
                         "each version"
                     } else if breaks[0] == Direction::Backward {

@@ -7,9 +7,11 @@
 //! number arrives as one length-delimited record that a singular number
 //! reader files among unknown fields, losing even a single element. A map is
 //! a repeated entry message on the wire, so map against repeated depends on
-//! whether that entry and the repeated message match. In ProtoJSON a single
-//! value, an array and an object never read as each other: the JSON profile
-//! breaks both directions.
+//! whether that entry and the repeated message match, and map against a
+//! singular message that matches the entry breaks like repeated against
+//! singular; any other singular value and a map entry do not read as each
+//! other. In ProtoJSON a single value, an array and an object never read as
+//! each other: the JSON profile breaks both directions.
 //!
 //! Example:
 //!
@@ -92,10 +94,34 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
                 why.push("the map entry and the list element differ on the wire".into());
             }
         }
-        _ => {
-            breaks = BOTH.to_vec();
-            why.push("a map entry and a single value do not read as each other".into());
+        (Map, Singular) | (Singular, Map) => {
+            // A single message that matches the map entry reads as one entry,
+            // and several entries merge into it: the singular reader keeps
+            // only the last key and value.
+            let entry_match = match (&o.kind, &n.kind) {
+                (Kind::Message(a), Kind::Message(b)) => ctx.message_breaks(a, b).0.is_empty(),
+                _ => false,
+            };
+            if !entry_match {
+                breaks = BOTH.to_vec();
+                why.push("a map entry and a single value do not read as each other".into());
+            } else if o.cardinality == Singular {
+                breaks.push(Direction::Forward);
+                why.push(
+                    "v(N-1) reading v(N): a singular message reader merges all map entries into \
+                     one and keeps only the last key and value"
+                        .into(),
+                );
+            } else {
+                breaks.push(Direction::Backward);
+                why.push(
+                    "v(N) reading v(N-1): a singular message reader merges all map entries into \
+                     one and keeps only the last key and value"
+                        .into(),
+                );
+            }
         }
+        _ => return,
     }
     if ctx.profile.json() && breaks.len() < 2 {
         breaks = BOTH.to_vec();

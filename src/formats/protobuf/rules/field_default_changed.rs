@@ -73,12 +73,30 @@ fn is_zero(d: &DefaultValue) -> bool {
     }
 }
 
-fn same(a: &DefaultValue, b: &DefaultValue) -> bool {
+/// Equal as the readers see them. A `float` field holds 32 bits, so two
+/// spellings that round to the same `f32` are the same default.
+fn same(a: &DefaultValue, b: &DefaultValue, float32: bool) -> bool {
     match (a, b) {
         (DefaultValue::Bool(x), DefaultValue::Int(i))
         | (DefaultValue::Int(i), DefaultValue::Bool(x)) => *i == *x as i128,
+        (DefaultValue::Float(x), DefaultValue::Float(y)) if float32 => {
+            let (x, y) = (*x as f32, *y as f32);
+            (x.is_nan() && y.is_nan()) || x == y
+        }
         _ => a.same(b),
     }
+}
+
+/// A default as written in messages: enum numbers with their name.
+fn describe(d: &DefaultValue, f: &Field, schema: &Schema) -> String {
+    if let (Kind::Enum(e), DefaultValue::Int(n)) = (&f.kind, d)
+        && let Some(v) = schema
+            .enum_(e)
+            .and_then(|en| en.values_with_number(*n as i32).next())
+    {
+        return format!("{} ({n})", v.name);
+    }
+    d.describe()
 }
 
 fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
@@ -86,24 +104,23 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
     let (Some(od), Some(nd)) = (effective(o, ctx.old), effective(n, ctx.new)) else {
         return;
     };
-    if (is_zero(&od) && is_zero(&nd)) || same(&od, &nd) {
+    let float32 = o.kind == Kind::Scalar(Scalar::Float) && n.kind == Kind::Scalar(Scalar::Float);
+    if (is_zero(&od) && is_zero(&nd)) || same(&od, &nd, float32) {
         return;
     }
+    let (ods, nds) = (describe(&od, o, ctx.old), describe(&nd, n, ctx.new));
     out.push(
         FindingBuilder::new(&RULE.meta)
             .message(format!(
                 "field `{}` ({}) default changed from {} to {}: each version reads the other's \
                  unset field as its own default",
-                n.full_name,
-                n.number,
-                od.describe(),
-                nd.describe()
+                n.full_name, n.number, ods, nds
             ))
             .old(field_old(ctx, o, o.default_span))
             .new_loc(field_new(ctx, n, n.default_span))
             .arg("field", &*n.full_name)
-            .arg("old_default", od.describe())
-            .arg("new_default", nd.describe())
+            .arg("old_default", ods.as_str())
+            .arg("new_default", nds.as_str())
             .build(),
     );
 }

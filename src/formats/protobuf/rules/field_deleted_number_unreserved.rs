@@ -41,11 +41,17 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
     if pair.is_extension() || nm.number_reserved(o.number) {
         return;
     }
+    // A field that kept its name but moved to another number (reported by
+    // field-number-changed) also leaves its old number free.
+    let what = match nm.field_by_name(&o.name) {
+        Some(moved) => format!("moved to number {}", moved.number),
+        None => "was deleted".to_string(),
+    };
     out.push(
         FindingBuilder::new(&RULE.meta)
             .message(format!(
-                "field `{}` ({}) was deleted without reserving number {}: a later field could \
-                 reuse it and misread stored data",
+                "field `{}` ({}) {what} without reserving number {}: a later field could reuse \
+                 it and misread stored data",
                 o.full_name, o.number, o.number
             ))
             .old(field_old(ctx, o, None))

@@ -58,8 +58,8 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
                     compat::slot_words(a.part),
                     n.full_name,
                     n.number,
-                    a.describe(),
-                    b.describe(),
+                    a.kind.describe(),
+                    b.kind.describe(),
                 ))
                 .old(field_old(ctx, o, o.type_span))
                 .new_loc(field_new(ctx, n, n.type_span))

@@ -5,11 +5,12 @@
 //! **Breaks**: binary enums are varints, so the numbers cross, but a reader
 //! of a *closed* enum (proto2, editions `enum_type = CLOSED`; C++ and Java)
 //! files numbers it does not declare among unknown fields and reads the
-//! default, and an integer reader narrower than the enum's numbers
-//! truncates. ProtoJSON writes enums by name: an integer reader cannot read
-//! a name, and an enum reader cannot map a name its enum lacks. The finding
-//! lists which directions lose values for this change; when none do (the
-//! same values under a new type name) it is a warning.
+//! default, an integer reader narrower than the enum's numbers truncates,
+//! and a value name that the two enums number differently is read as
+//! another value. ProtoJSON writes enums by name: an integer reader cannot
+//! read a name, and an enum reader cannot map a name its enum lacks. The
+//! finding lists which directions lose values for this change; when none do
+//! (the same values under a new type name) it is a warning.
 //!
 //! Example:
 //!
@@ -66,14 +67,20 @@ fn loses(ctx: &Ctx, reader: &Kind, rschema: &Schema, writer: &Writer) -> Option<
                     e.full_name
                 ));
             }
-            json.then(|| format!("a {} reader cannot read enum names in JSON", s.name()))
+            json.then(|| {
+                format!(
+                    "{} {} reader cannot read enum names in JSON",
+                    article(s.name()),
+                    s.name()
+                )
+            })
         }
         (Kind::Enum(name), Writer::Int(s)) => {
             let e = rschema.enum_(name)?;
             let range = compat::int_range(*s)?;
             if !compat::range_fits(range, (i32::MIN as i128, i32::MAX as i128)) {
                 return Some(format!(
-                    "enum numbers are 32-bit and {} values are not",
+                    "enum numbers are int32 and {} values can lie outside that range",
                     s.name()
                 ));
             }
@@ -114,6 +121,30 @@ fn loses(ctx: &Ctx, reader: &Kind, rschema: &Schema, writer: &Writer) -> Option<
                     ));
                 }
             }
+            // Binary carries numbers: a name the reader has under another
+            // number is read as whatever the reader calls that number.
+            let misread: Vec<String> = w
+                .values
+                .iter()
+                .filter(|v| {
+                    r.value_by_name(&v.name)
+                        .is_some_and(|rv| rv.number != v.number)
+                })
+                .map(|v| {
+                    let read_as = r
+                        .values_with_number(v.number)
+                        .next()
+                        .map_or("an undeclared number", |rv| &*rv.name);
+                    format!("{} ({}) as {read_as}", v.name, v.number)
+                })
+                .collect();
+            if !misread.is_empty() {
+                return Some(format!(
+                    "enum {} numbers the same names differently and reads {}",
+                    r.full_name,
+                    misread.join(", ")
+                ));
+            }
             if json {
                 let missing: Vec<&str> = w
                     .values
@@ -132,6 +163,15 @@ fn loses(ctx: &Ctx, reader: &Kind, rschema: &Schema, writer: &Writer) -> Option<
             None
         }
         _ => None,
+    }
+}
+
+/// "a" or "an" before a type name.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 
@@ -168,10 +208,12 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
             why.push(format!("v(N-1) reading v(N): {w}"));
         }
         let (severity, tail) = if breaks.is_empty() {
-            (
-                Severity::Warning,
-                "the numbers and names both sides use still match".to_string(),
-            )
+            let same = if ctx.profile.json() {
+                "the numbers and names both sides use still match"
+            } else {
+                "every number either side writes reads as the same number on the other"
+            };
+            (Severity::Warning, same.to_string())
         } else {
             (Severity::Error, why.join("; "))
         };

@@ -85,7 +85,11 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
             ),
             _ => "each version reads values the other can write that lie outside its range".into(),
         };
-        why.push_str(": out-of-range values are truncated in binary and refused in JSON");
+        why.push_str(if ctx.profile.json() {
+            ": out-of-range values are truncated in binary and refused in JSON"
+        } else {
+            ": out-of-range values are truncated"
+        });
         if ctx.profile.json() && bool_change {
             why.push_str("; JSON never converts between bool and integers");
         }

@@ -35,9 +35,19 @@ pub static RULE: PbRule = PbRule {
     check: Check::Field(check),
 };
 
-fn check(_ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
     let Some((o, n)) = pair.both() else { return };
+    // A number that now holds another field is the reuse rule's business.
+    if compat::reuse(ctx, pair).is_some() {
+        return;
+    }
     if o.cardinality != Cardinality::Singular || n.cardinality != Cardinality::Singular {
+        return;
+    }
+    // Messages always have explicit presence: a presence change there is a
+    // change between a message and a scalar, which the type rules report.
+    let is_message = |f: &Field| matches!(f.kind, Kind::Message(_));
+    if is_message(o) || is_message(n) {
         return;
     }
     let implicit = |f: &Field| f.presence == Presence::Implicit;
@@ -57,8 +67,8 @@ fn check(_ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
                 word(n),
                 n.name
             ))
-            .old(field_old(_ctx, o, o.label_span))
-            .new_loc(field_new(_ctx, n, n.label_span))
+            .old(field_old(ctx, o, o.label_span))
+            .new_loc(field_new(ctx, n, n.label_span))
             .arg("field", &*n.full_name)
             .arg("old_presence", word(o))
             .arg("new_presence", word(n))

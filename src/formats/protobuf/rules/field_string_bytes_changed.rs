@@ -4,10 +4,11 @@
 //! **Breaks**: in binary, one direction each. The reader of `bytes` accepts
 //! anything, but a reader of `string` must get UTF-8: proto3 and editions
 //! (`utf8_validation = VERIFY`) readers fail the whole parse on invalid UTF-8,
-//! and proto2 readers in Java replace the bad bytes. So `string` to `bytes`
-//! breaks forward (v(N-1)'s `string` reader gets v(N)'s arbitrary bytes) and
-//! `bytes` to `string` breaks backward. In ProtoJSON `bytes` is base64 and
-//! `string` is text, so with the JSON profile both directions break.
+//! and unchecked readers (proto2, `utf8_validation = NONE`) in Java replace
+//! the bad bytes. So `string` to `bytes` breaks forward (v(N-1)'s `string`
+//! reader gets v(N)'s arbitrary bytes) and `bytes` to `string` breaks
+//! backward. In ProtoJSON `bytes` is base64 and `string` is text, so with the
+//! JSON profile both directions break.
 //!
 //! Example:
 //!
@@ -57,11 +58,12 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
             (BACKWARD, "v(N)", b.utf8_verify)
         };
         let mut why = format!(
-            "{reader}'s string reader gets bytes that need not be UTF-8 ({})",
+            "{reader}'s string reader gets bytes that need not be UTF-8{}",
             if check {
-                "it fails the whole parse"
+                ", and it fails the whole parse on them"
             } else {
-                "unchecked proto2 strings are mangled by Java"
+                "; it does not check them (proto2 or `utf8_validation = NONE`), but Java \
+                 replaces the bad bytes"
             }
         );
         let breaks = if ctx.profile.json() {

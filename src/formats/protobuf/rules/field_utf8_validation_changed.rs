@@ -38,6 +38,10 @@ pub static RULE: PbRule = PbRule {
 
 fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
     let Some((o, n)) = pair.both() else { return };
+    // A number that now holds another field is the reuse rule's business.
+    if compat::reuse(ctx, pair).is_some() {
+        return;
+    }
     for (a, b) in compat::slot_pairs(ctx, o, n) {
         let both_strings = matches!(a.kind, Kind::Scalar(Scalar::String))
             && matches!(b.kind, Kind::Scalar(Scalar::String));

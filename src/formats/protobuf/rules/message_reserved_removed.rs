@@ -45,7 +45,7 @@ fn check(ctx: &Ctx, pair: &MessagePair, out: &mut Vec<Finding>) {
                 .message(format!(
                     "message `{}` no longer reserves {} (of `reserved {}`)",
                     n.full_name,
-                    super::describe_gaps(&gaps),
+                    super::describe_gaps(&gaps, r),
                     r.describe()
                 ))
                 .old(ctx.old_loc(o.file, r.span.or(o.span), &o.full_name))

@@ -41,7 +41,8 @@ fn check(ctx: &Ctx, pair: &MessagePair, out: &mut Vec<Finding>) {
         FindingBuilder::new(&RULE.meta)
             .message(format!(
                 "message `{}` message_set_wire_format changed from {} to {}: extensions are \
-                 encoded differently",
+                 encoded differently (MessageSet items against ordinary fields), so each version \
+                 misreads or drops the other's extensions",
                 n.full_name, o.message_set_wire_format, n.message_set_wire_format
             ))
             .old(msg_old(ctx, o))

@@ -151,13 +151,14 @@ pub fn uncovered(r: &super::model::Reserved, by: &[super::model::Reserved]) -> V
     gaps
 }
 
-/// "4, 7 to 9" for gap lists.
-pub fn describe_gaps(gaps: &[(i32, i32)]) -> String {
+/// "4, 7 to 9" for the gaps of reserved range `of`.
+pub fn describe_gaps(gaps: &[(i32, i32)], of: &super::model::Reserved) -> String {
     gaps.iter()
         .map(|&(s, e)| {
             super::model::Reserved {
                 start: s,
                 end: e,
+                max: of.max,
                 span: None,
             }
             .describe()

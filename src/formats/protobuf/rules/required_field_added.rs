@@ -47,16 +47,13 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
         (None, None) => None,
     };
     let what = if pair.old.is_some() {
-        "became required"
+        "became required: v(N) fails to parse v(N-1)'s data that leaves it unset"
     } else {
-        "was added as required"
+        "was added as required: v(N) fails to parse v(N-1)'s data, which lacks it"
     };
     out.push(
         FindingBuilder::new(&RULE.meta)
-            .message(format!(
-                "field `{}` ({}) {what}: v(N) fails to parse v(N-1)'s data, which lacks it",
-                n.full_name, n.number
-            ))
+            .message(format!("field `{}` ({}) {what}", n.full_name, n.number))
             .old(old_loc)
             .new_loc(field_new(ctx, n, None))
             .arg("field", &*n.full_name)

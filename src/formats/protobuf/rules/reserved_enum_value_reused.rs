@@ -2,7 +2,8 @@
 //!
 //! **Breaks**: nothing between v(N-1) and v(N), but the reservation exists
 //! because older data holds that number or name with another meaning, which
-//! v(N) now misreads.
+//! v(N) now misreads. Renaming an existing value to a reserved name counts
+//! too: JSON data holding that name is then read as this value.
 //!
 //! Example:
 //!
@@ -34,25 +35,56 @@ pub static RULE: PbRule = PbRule {
 fn check(ctx: &Ctx, pair: &EnumPair, out: &mut Vec<Finding>) {
     let (o, n) = (pair.old, pair.new);
     for v in &n.values {
-        if o.values_with_number(v.number).next().is_some() {
-            continue;
-        }
-        let by_number = o.number_reserved(v.number);
-        let by_name = o.name_reserved(&v.name);
+        let previous: Vec<&EnumValue> = o.values_with_number(v.number).collect();
+        // A number v(N-1) used is not a reserved one; a new name for it may
+        // be a reserved name.
+        let by_number = previous.is_empty() && o.number_reserved(v.number);
+        let by_name = previous.iter().all(|p| p.name != v.name) && o.name_reserved(&v.name);
         if !by_number && !by_name {
             continue;
         }
+        let what = match (by_number, by_name) {
+            (true, true) => format!("number {} and name `{}`", v.number, v.name),
+            (true, false) => format!("number {}", v.number),
+            _ => format!("name `{}`", v.name),
+        };
+        let how = match previous.first() {
+            Some(p)
+                if n.value_by_name(&p.name)
+                    .is_some_and(|w| w.number == v.number) =>
+            {
+                format!(
+                    "enum `{}` number {} gained the reserved {what} as an alias of `{}`",
+                    n.full_name, v.number, p.name
+                )
+            }
+            Some(p) => format!(
+                "enum `{}` number {} was renamed from `{}` to the reserved {what}",
+                n.full_name, v.number, p.name
+            ),
+            None => format!(
+                "enum value `{}.{}` takes the reserved {what}",
+                n.full_name, v.name
+            ),
+        };
+        // Point at the reservation that is taken over.
+        let reservation = if by_number {
+            o.reserved_ranges
+                .iter()
+                .find(|r| r.contains(v.number))
+                .and_then(|r| r.span)
+        } else {
+            o.reserved_names
+                .iter()
+                .find(|r| *r.name == *v.name)
+                .and_then(|r| r.span)
+        };
         out.push(
             FindingBuilder::new(&RULE.meta)
                 .message(format!(
-                    "enum value `{}.{}` ({}) takes a reserved {}: data from before the \
-                     reservation is misread",
-                    n.full_name,
-                    v.name,
-                    v.number,
-                    if by_number { "number" } else { "name" }
+                    "{how}: data from before the reservation is misread"
                 ))
-                .old(ctx.old_loc(o.file, o.span, &o.full_name))
+                .old(ctx.old_loc(o.file, reservation.or(o.span), &o.full_name))
                 .new_loc(ctx.new_loc(n.file, v.span, &format!("{}.{}", n.full_name, v.name)))
                 .arg("enum", &*n.full_name)
                 .arg("number", v.number.to_string())

@@ -1,8 +1,12 @@
-//! Warns about an RPC that v(N) serves and v(N-1) did not.
+//! Flags an RPC that v(N) serves and v(N-1) did not: a new method, or a
+//! method of a new service.
 //!
-//! **Breaks**: forward, for calls: a v(N) client that calls the new method on
-//! a v(N-1) server (during the rollout, or after a rollback of the servers)
-//! gets `UNIMPLEMENTED`. No stored data is at stake, so it is a warning.
+//! **Breaks**: forward, the mirror image of `rpc-removed`. A request is data
+//! the client writes and the server reads: a v(N) client that calls the new
+//! method on a v(N-1) server (while v(N-1) servers still run, or after they
+//! are rolled back) gets `UNIMPLEMENTED` (gRPC routes on
+//! `/package.Service/Method`). It is an error for the same reason as a
+//! removed RPC: calls between the two versions fail.
 //!
 //! Example:
 //!
@@ -11,8 +15,9 @@
 //! new:  service Orders { rpc Get(GetRequest) returns (Order); rpc Cancel(CancelRequest) returns (Order); }
 //! ```
 //!
-//! **Safe change**: roll servers out before clients call the new RPC, and
-//! make clients tolerate `UNIMPLEMENTED` while v(N-1) servers may run.
+//! **Safe change**: expand, then contract: serve the new RPC in one release
+//! and let clients call it only in the next, once no server that lacks it
+//! can be rolled back to; until then clients must tolerate `UNIMPLEMENTED`.
 
 use super::prelude::*;
 
@@ -23,9 +28,10 @@ pub static RULE: PbRule = PbRule {
         format: Format::Protobuf,
         encodings: BOTH_ENCODINGS,
         breaks: FORWARD,
-        severity: Severity::Warning,
+        severity: Severity::Error,
         summary: "RPC added: v(N) clients calling it on v(N-1) servers get UNIMPLEMENTED",
-        advice: "roll servers out before clients use the new RPC; tolerate UNIMPLEMENTED meanwhile",
+        advice: "serve the new RPC in one release and call it only in the next, once no server \
+                 lacking it remains in the rollback window; tolerate UNIMPLEMENTED meanwhile",
         peers: &[],
         source: include_str!("rpc_added.rs"),
     },

@@ -1,16 +1,17 @@
 //! Flags an RPC whose client streaming changed (whether the client sends a stream of requests).
 //!
-//! **Breaks**: both directions. gRPC frames unary and streaming calls
-//! alike, so a streaming reader still accepts one message, but the unary
-//! side fails on zero or several; Connect and gRPC-Web use different content
-//! types for unary and streaming calls, so their clients and servers of the
-//! two versions cannot talk at all. Generated stubs change shape too.
+//! **Breaks**: both directions. gRPC and gRPC-Web frame unary and streaming
+//! calls alike, so a streaming reader still accepts one message, but the
+//! unary side fails on zero or several; the Connect protocol uses different
+//! content types for unary and streaming calls (`application/proto` against
+//! `application/connect+proto`), so its clients and servers of the two
+//! versions cannot talk at all. Generated stubs change shape too.
 //!
 //! Example:
 //!
 //! ```text
-//! old:  rpc Watch(WatchRequest) returns (Event);
-//! new:  rpc Watch(WatchRequest) returns (stream Event);
+//! old:  rpc Upload(UploadChunk) returns (UploadResult);
+//! new:  rpc Upload(stream UploadChunk) returns (UploadResult);
 //! ```
 //!
 //! **Safe change**: add a new RPC with the new streaming shape, move
@@ -49,7 +50,9 @@ fn check(ctx: &Ctx, pair: &ServicePair, out: &mut Vec<Finding>) {
         out.push(
             FindingBuilder::new(&RULE.meta)
                 .message(format!(
-                    "rpc `{}` client side changed from {} to {}",
+                    "rpc `{}` client side changed from {} to {}: the two versions disagree on the \
+                     call's shape (a unary reader fails on zero or several messages; Connect \
+                     refuses the other's content type)",
                     nm.full_name,
                     word(om.client_streaming),
                     word(nm.client_streaming)

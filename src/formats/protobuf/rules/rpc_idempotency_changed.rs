@@ -5,8 +5,9 @@
 //! 405. Removing it breaks backward (v(N-1) clients using GET against v(N)
 //! servers); adding it breaks forward (v(N) clients using GET against v(N-1)
 //! servers). Both only for clients that opted into GET, so these are
-//! warnings. Between `IDEMPOTENT` and unknown nothing on the wire changes
-//! (retry policies may): information.
+//! warnings. Connect uses GET for unary calls only, so on a streaming
+//! method, and between `IDEMPOTENT` and unknown, nothing on the wire
+//! changes (retry policies may): information.
 //!
 //! Example:
 //!
@@ -49,7 +50,14 @@ fn check(ctx: &Ctx, pair: &ServicePair, out: &mut Vec<Finding>) {
         }
         let ose = om.idempotency == Idempotency::NoSideEffects;
         let nse = nm.idempotency == Idempotency::NoSideEffects;
-        let (breaks, severity, why) = if ose && !nse {
+        let streams = |m: &Method| m.client_streaming || m.server_streaming;
+        let (breaks, severity, why) = if ose != nse && (streams(om) || streams(nm)) {
+            (
+                NONE,
+                Severity::Info,
+                "Connect sends GET only for unary calls, and this method streams",
+            )
+        } else if ose && !nse {
             (
                 BACKWARD,
                 Severity::Warning,
@@ -78,12 +86,23 @@ fn check(ctx: &Ctx, pair: &ServicePair, out: &mut Vec<Finding>) {
                     om.idempotency.name(),
                     nm.idempotency.name()
                 ))
-                .old(ctx.old_loc(os.file, om.idempotency_span.or(om.span), &om.full_name))
-                .new_loc(ctx.new_loc(ns.file, nm.idempotency_span.or(nm.span), &nm.full_name))
+                .old(ctx.old_loc(os.file, where_(om), &om.full_name))
+                .new_loc(ctx.new_loc(ns.file, where_(nm), &nm.full_name))
                 .arg("rpc", &*nm.full_name)
                 .arg("old_level", om.idempotency.name())
                 .arg("new_level", nm.idempotency.name())
                 .build(),
         );
+    }
+}
+
+/// The `idempotency_level` option when the method sets one, else the whole
+/// method (an options span then belongs to another option, such as
+/// `deprecated`).
+fn where_(m: &Method) -> Span {
+    if m.idempotency == Idempotency::Unknown {
+        m.span
+    } else {
+        m.idempotency_span.or(m.span)
     }
 }

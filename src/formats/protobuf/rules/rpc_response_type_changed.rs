@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! old:  rpc Get(GetOrderRequest) returns (Order);
-//! new:  rpc Get(FetchOrderRequest) returns (Order);
+//! new:  rpc Get(GetOrderRequest) returns (OrderView);
 //! ```
 //!
 //! **Safe change**: evolve the existing response message in place; for a new

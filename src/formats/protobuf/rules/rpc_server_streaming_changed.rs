@@ -1,10 +1,11 @@
 //! Flags an RPC whose server streaming changed (whether the server sends a stream of responses).
 //!
-//! **Breaks**: both directions. gRPC frames unary and streaming calls
-//! alike, so a streaming reader still accepts one message, but the unary
-//! side fails on zero or several; Connect and gRPC-Web use different content
-//! types for unary and streaming calls, so their clients and servers of the
-//! two versions cannot talk at all. Generated stubs change shape too.
+//! **Breaks**: both directions. gRPC and gRPC-Web frame unary and streaming
+//! calls alike, so a streaming reader still accepts one message, but the
+//! unary side fails on zero or several; the Connect protocol uses different
+//! content types for unary and streaming calls (`application/proto` against
+//! `application/connect+proto`), so its clients and servers of the two
+//! versions cannot talk at all. Generated stubs change shape too.
 //!
 //! Example:
 //!
@@ -49,7 +50,9 @@ fn check(ctx: &Ctx, pair: &ServicePair, out: &mut Vec<Finding>) {
         out.push(
             FindingBuilder::new(&RULE.meta)
                 .message(format!(
-                    "rpc `{}` server side changed from {} to {}",
+                    "rpc `{}` server side changed from {} to {}: the two versions disagree on the \
+                     call's shape (a unary reader fails on zero or several messages; Connect \
+                     refuses the other's content type)",
                     nm.full_name,
                     word(om.server_streaming),
                     word(nm.server_streaming)
