@@ -149,10 +149,11 @@ impl<'a> Slot<'a> {
         wire_type(self.kind, self.delimited)
     }
 
+    /// `int32`, `enum pkg.Status`, `message pkg.Money (delimited)`.
     pub fn describe(&self) -> String {
         match self.kind {
-            Kind::Message(n) if self.delimited => format!("{n} (delimited)"),
-            k => k.type_name().to_string(),
+            Kind::Message(n) if self.delimited => format!("message {n} (delimited)"),
+            k => k.describe(),
         }
     }
 }

@@ -8,7 +8,9 @@
 //!   `repeated` parse as in editions; `optional` and `required`, which
 //!   editions forbid, are refused with an editions message);
 //! * the field option `default`, which proto3 refuses, is renamed to a
-//!   placeholder option of the same length and read back here.
+//!   placeholder option of the same length and read back here;
+//! * reserved names, identifiers in editions (`reserved fax;`), are quoted as
+//!   proto3 wants them (columns move on those lines only).
 //!
 //! The `features.*` options are then taken out of the parsed descriptor and
 //! resolved here (edition defaults, then file, message, field inheritance):
@@ -200,23 +202,47 @@ pub fn lower(src: &str) -> Option<Lowered> {
         return None;
     }
     let edition = src[val.1 + 1..val.2.saturating_sub(1).max(val.1 + 1)].to_string();
-    let mut out = String::with_capacity(src.len() + 8);
-    out.push_str(&src[..s]);
-    out.push_str("syntax = \"proto3\";");
+    // Edits as (start, end, replacement), in source order.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     // Keep the line count of the replaced statement.
-    out.extend(src[s..semi.2].chars().filter(|c| *c == '\n'));
-    let mut last = semi.2;
-    for w in 4..toks.len() {
+    let newlines: String = src[s..semi.2].chars().filter(|c| *c == '\n').collect();
+    edits.push((s, semi.2, format!("syntax = \"proto3\";{newlines}")));
+    let mut w = 4;
+    while w < toks.len() {
         let (k, a, b) = toks[w];
+        let prev = toks[w - 1].0;
         if k == Tok::Ident
             && &src[a..b] == "default"
-            && matches!(toks[w - 1].0, Tok::Punct(b'[') | Tok::Punct(b','))
+            && matches!(prev, Tok::Punct(b'[') | Tok::Punct(b','))
             && toks.get(w + 1).map(|t| t.0) == Some(Tok::Punct(b'='))
         {
-            out.push_str(&src[last..a]);
-            out.push_str(DEFAULT_PLACEHOLDER);
-            last = b;
+            edits.push((a, b, DEFAULT_PLACEHOLDER.to_string()));
+        } else if k == Tok::Ident
+            && &src[a..b] == "reserved"
+            && matches!(prev, Tok::Punct(b'{') | Tok::Punct(b';') | Tok::Punct(b'}'))
+            && toks.get(w + 1).map(|t| t.0) == Some(Tok::Ident)
+        {
+            // Editions reserve names as identifiers (`reserved foo, bar;`);
+            // protox's proto3 grammar wants string literals.
+            w += 1;
+            while let Some(&(k2, a2, b2)) = toks.get(w) {
+                match k2 {
+                    Tok::Ident => edits.push((a2, b2, format!("\"{}\"", &src[a2..b2]))),
+                    Tok::Punct(b',') => {}
+                    _ => break,
+                }
+                w += 1;
+            }
+            continue;
         }
+        w += 1;
+    }
+    let mut out = String::with_capacity(src.len() + 16);
+    let mut last = 0;
+    for (a, b, rep) in edits {
+        out.push_str(&src[last..a]);
+        out.push_str(&rep);
+        last = b;
     }
     out.push_str(&src[last..]);
     Some(Lowered {
@@ -286,6 +312,20 @@ mod tests {
         assert!(l.source.contains("syntax = \"proto3\";"));
         assert!(l.source.contains("[_dflt__ = 5]"));
         assert!(l.source.contains("string default_x = 2;"));
+    }
+
+    #[test]
+    fn editions_reserved_names_become_strings() {
+        let src =
+            "edition = \"2023\";\nmessage M {\n  reserved fax, pager;\n  reserved 4 to 6;\n}\n";
+        let l = lower(src).expect("edition file");
+        assert!(
+            l.source.contains("reserved \"fax\", \"pager\";"),
+            "{}",
+            l.source
+        );
+        assert!(l.source.contains("reserved 4 to 6;"));
+        assert_eq!(l.source.lines().count(), src.lines().count());
     }
 
     #[test]

@@ -1447,11 +1447,26 @@ impl Builder<'_> {
             );
         }
         for (i, n) in m.nested_type.iter().enumerate() {
+            // A map field's features apply to its entry's key and value (as
+            // protoc copies them there).
+            let entry_of = n.options.as_ref().and_then(|o| o.map_entry) == Some(true);
+            let inherited = if entry_of {
+                let entry = format!(".{full}.{}", n.name.as_deref().unwrap_or(""));
+                m.field
+                    .iter()
+                    .position(|f| f.type_name.as_deref() == Some(entry.as_str()))
+                    .map(|fi| {
+                        self.features_at(&features, &extend(path, &[tag::MSG_FIELD, fi as i32]))
+                    })
+                    .unwrap_or(features)
+            } else {
+                features
+            };
             self.message(
                 n,
                 &full,
                 &extend(path, &[tag::MSG_NESTED, i as i32]),
-                &features,
+                &inherited,
             );
         }
     }

@@ -50,7 +50,7 @@ pub struct Ctx<'a> {
     /// Old package -> new package, for files whose package changed.
     renames: Vec<(String, String)>,
     /// Results of structural message comparisons (old name, new name).
-    memo: std::sync::Mutex<HashMap<TypePair, Vec<Direction>>>,
+    memo: std::sync::Mutex<HashMap<TypePair, (Vec<Direction>, Vec<String>)>>,
 }
 
 /// (old type name, new type name).
@@ -59,6 +59,8 @@ type TypePair = (Box<str>, Box<str>);
 thread_local! {
     /// Message pairs being compared structurally on this thread (cycle guard).
     static STRUCT_STACK: RefCell<Vec<TypePair>> = const { RefCell::new(Vec::new()) };
+    /// Lowest stack position a cycle assumption referred to since it was reset.
+    static LOWEST_ASSUMED: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
 }
 
 pub struct FilePair<'a> {
@@ -159,17 +161,24 @@ impl<'a> Ctx<'a> {
     /// (a recursive type) is taken as compatible at the point it closes.
     pub fn message_breaks(&self, old_name: &str, new_name: &str) -> (Vec<Direction>, Vec<String>) {
         let key: TypePair = (old_name.into(), new_name.into());
-        if let Some(b) = self.memo.lock().expect("memo").get(&key) {
-            return (b.clone(), Vec::new());
+        if let Some(hit) = self.memo.lock().expect("memo").get(&key) {
+            return hit.clone();
         }
         let (Some(om), Some(nm)) = (self.old.message(old_name), self.new.message(new_name)) else {
             return (Direction::BOTH.to_vec(), vec!["type not found".into()]);
         };
-        let on_stack = STRUCT_STACK.with(|s| s.borrow().contains(&key));
-        if on_stack {
+        if let Some(pos) = STRUCT_STACK.with(|s| s.borrow().iter().position(|k| *k == key)) {
+            // A cycle closes: assume compatible, and remember how far up the
+            // stack this assumption reaches.
+            LOWEST_ASSUMED.with(|l| l.set(l.get().min(pos)));
             return (Vec::new(), Vec::new());
         }
-        STRUCT_STACK.with(|s| s.borrow_mut().push(key.clone()));
+        let depth = STRUCT_STACK.with(|s| {
+            let mut s = s.borrow_mut();
+            s.push(key.clone());
+            s.len() - 1
+        });
+        let outer = LOWEST_ASSUMED.with(|l| l.replace(usize::MAX));
         let mut findings = Vec::new();
         let pair = MessagePair { old: om, new: nm };
         self.run_message_rules(&pair, &mut findings);
@@ -188,9 +197,16 @@ impl<'a> Ctx<'a> {
                 reasons.push(f.message.clone());
             }
         }
-        let dirs: Vec<Direction> = dirs.into_iter().collect();
-        self.memo.lock().expect("memo").insert(key, dirs.clone());
-        (dirs, reasons)
+        let result = (dirs.into_iter().collect::<Vec<_>>(), reasons);
+        // A result that leaned on an assumption about a pair further up the
+        // stack is provisional: it is used, not remembered.
+        let lowest = LOWEST_ASSUMED.with(|l| l.get());
+        let settled = lowest >= depth;
+        if settled {
+            self.memo.lock().expect("memo").insert(key, result.clone());
+        }
+        LOWEST_ASSUMED.with(|l| l.set(outer.min(if settled { usize::MAX } else { lowest })));
+        result
     }
 
     fn enabled(&self, meta: &crate::rule::RuleMeta) -> bool {
