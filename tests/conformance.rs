@@ -104,7 +104,7 @@ fn settle(suite: &str, found: Vec<Disagreement>, tally: Tally) {
     }
     println!(
         "conformance {suite}: {} cases, {} agree fully; {} expectations, {} agree, {} disagree \
-         (all listed in tests/conformance/{suite}.toml)",
+         (each listed with its reason in tests/conformance/{suite}.toml)",
         tally.cases,
         tally.cases_agreeing,
         tally.items,

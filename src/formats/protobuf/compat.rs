@@ -46,7 +46,7 @@ pub fn wire_type_name(wt: u8) -> &'static str {
         0 => "varint",
         1 => "64-bit",
         2 => "length-delimited",
-        3 => "group (delimited)",
+        3 => "group",
         _ => "32-bit",
     }
 }

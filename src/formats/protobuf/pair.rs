@@ -50,11 +50,14 @@ pub struct Ctx<'a> {
     /// Old package -> new package, for files whose package changed.
     renames: Vec<(String, String)>,
     /// Results of structural message comparisons (old name, new name).
-    memo: std::sync::Mutex<HashMap<TypePair, (Vec<Direction>, Vec<String>)>>,
+    memo: std::sync::Mutex<HashMap<TypePair, Breaks>>,
 }
 
 /// (old type name, new type name).
 type TypePair = (Box<str>, Box<str>);
+
+/// Directions broken between two message types, with up to three reasons.
+pub type Breaks = (Vec<Direction>, Vec<String>);
 
 thread_local! {
     /// Message pairs being compared structurally on this thread (cycle guard).
@@ -159,7 +162,7 @@ impl<'a> Ctx<'a> {
     /// `new_name` (new version) are exchanged: the union of what every rule
     /// reports as a blocking error between the two message types. A cycle
     /// (a recursive type) is taken as compatible at the point it closes.
-    pub fn message_breaks(&self, old_name: &str, new_name: &str) -> (Vec<Direction>, Vec<String>) {
+    pub fn message_breaks(&self, old_name: &str, new_name: &str) -> Breaks {
         let key: TypePair = (old_name.into(), new_name.into());
         if let Some(hit) = self.memo.lock().expect("memo").get(&key) {
             return hit.clone();

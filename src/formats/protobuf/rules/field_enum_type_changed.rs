@@ -10,7 +10,7 @@
 //! another value. ProtoJSON writes enums by name: an integer reader cannot
 //! read a name, and an enum reader cannot map a name its enum lacks. The
 //! finding lists which directions lose values for this change; when none do
-//! (the same values under a new type name) it is a warning.
+//! (the same values under a new type name) it is information.
 //!
 //! Example:
 //!
@@ -213,7 +213,7 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
             } else {
                 "every number either side writes reads as the same number on the other"
             };
-            (Severity::Warning, same.to_string())
+            (Severity::Info, same.to_string())
         } else {
             (Severity::Error, why.join("; "))
         };

@@ -5,7 +5,7 @@
 //! whether the two messages are compatible field by field. wirecompat
 //! compares them with every other rule (recursively, cycles closed) and
 //! reports the directions that comparison breaks. When the two messages are
-//! compatible both ways, the finding is a warning: the bytes still match,
+//! compatible both ways, the finding is information: the bytes still match,
 //! but `google.protobuf.Any` type URLs, reflection and registries see the new
 //! name.
 //!
@@ -57,7 +57,7 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
         let (breaks, reasons) = ctx.message_breaks(an, bn);
         let (severity, tail) = if breaks.is_empty() {
             (
-                Severity::Warning,
+                Severity::Info,
                 "the two messages are wire-compatible both ways; only Any type URLs and reflection \
                  see the new name"
                     .to_string(),

@@ -29,7 +29,11 @@ pub static RULE: PbRule = PbRule {
         severity: Severity::Error,
         summary: "field required in v(N) but not in v(N-1): v(N) refuses v(N-1)'s data",
         advice: "add the field as optional and validate it in application code",
-        peers: &["buf:MESSAGE_SAME_REQUIRED_FIELDS"],
+        peers: &[
+            "buf:MESSAGE_SAME_REQUIRED_FIELDS",
+            "buf:FIELD_WIRE_COMPATIBLE_CARDINALITY",
+            "buf:FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
+        ],
         source: include_str!("required_field_added.rs"),
     },
     check: Check::Field(check),

@@ -28,7 +28,11 @@ pub static RULE: PbRule = PbRule {
         severity: Severity::Error,
         summary: "field required in v(N-1) is optional or gone in v(N): v(N-1) refuses v(N)'s data",
         advice: "keep writing the field until v(N-1) has left the rollback window, then drop it",
-        peers: &["buf:MESSAGE_SAME_REQUIRED_FIELDS"],
+        peers: &[
+            "buf:MESSAGE_SAME_REQUIRED_FIELDS",
+            "buf:FIELD_WIRE_COMPATIBLE_CARDINALITY",
+            "buf:FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
+        ],
         source: include_str!("required_field_removed.rs"),
     },
     check: Check::Field(check),

@@ -4,7 +4,7 @@
 //! the two messages are compatible field by field (the server reads what the client wrote). wirecompat
 //! compares them with every other rule and reports the directions that
 //! comparison breaks; when they are compatible both ways the finding is a
-//! warning (generated code changes, the bytes do not).
+//! information (generated code changes, the bytes do not).
 //!
 //! Example:
 //!
@@ -48,7 +48,7 @@ fn check(ctx: &Ctx, pair: &ServicePair, out: &mut Vec<Finding>) {
         let (breaks, reasons) = ctx.message_breaks(&om.input, &nm.input);
         let (severity, tail) = if breaks.is_empty() {
             (
-                Severity::Warning,
+                Severity::Info,
                 "the two messages are wire-compatible both ways".to_string(),
             )
         } else if reasons.is_empty() {
