@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark on the googleapis pair in ../shared/bench/googleapis:
 # wirecompat (default wire-json profile) against `buf breaking` (WIRE_JSON),
-# same machine, same run, wall time and peak memory from /usr/bin/time.
+# same machine, same run, wall time and peak memory from /usr/bin/time, each
+# run starting with the input files in the page cache.
 #
 #   bench/googleapis.sh [RUNS] [BUF]
 #
@@ -23,10 +24,15 @@ mkdir -p "$G/old" "$G/new"
 tar -xzf "$DATA/old.tar.gz" -C "$G/old"
 tar -xzf "$DATA/new.tar.gz" -C "$G/new"
 
+warm() { # both tools read the same files: start each run with them in the page cache
+  find "$G/old" "$G/new" -type f -name '*.proto' -exec cat {} + > /dev/null
+}
+
 measure() { # label, command...
   local label=$1; shift
+  warm
   /usr/bin/time -f "%e %M" -o "$G/time" "$@" > "$G/out.$label" 2> "$G/err.$label" || true
-  read -r secs kb < "$G/time"
+  read -r secs kb < <(tail -n 1 "$G/time")
   echo "$label $secs $kb"
 }
 

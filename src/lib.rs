@@ -56,7 +56,7 @@ pub fn check(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Erro
             findings.iter().filter_map(|f| f.new.as_ref()),
         ),
     };
-    Ok(Report {
+    let report = Report {
         format: rule::Format::Protobuf,
         profile: opts.profile.name(),
         level: opts.level,
@@ -64,7 +64,11 @@ pub fn check(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Erro
         new_root: n.schema.root.clone(),
         findings,
         sources,
-    })
+    };
+    // The two models are large and nothing waits for their memory: free it
+    // on another thread (a command-line run exits first).
+    std::thread::spawn(move || drop((o, n)));
+    Ok(report)
 }
 
 /// Reads the files that findings point into (for the text report's lines).

@@ -133,12 +133,13 @@ enum Tok {
     Other,
 }
 
-/// Significant tokens (no comments, no whitespace) with their byte ranges.
-fn tokens(src: &str) -> Vec<(Tok, usize, usize)> {
+/// Significant tokens (no comments, no whitespace) with their byte ranges,
+/// at most `max` of them.
+fn tokens(src: &str, max: usize) -> Vec<(Tok, usize, usize)> {
     let b = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < b.len() {
+    while i < b.len() && out.len() < max {
         let c = b[i];
         if c.is_ascii_whitespace() {
             i += 1;
@@ -192,11 +193,12 @@ pub struct Lowered {
 /// If `src` declares an edition, rewrite it for protox; `None` otherwise.
 /// The rewrite keeps line numbers; only the `edition` line's columns move.
 pub fn lower(src: &str) -> Option<Lowered> {
-    let toks = tokens(src);
-    let (kind, s, e) = *toks.first()?;
+    // Most files are not editions: look at the first token only.
+    let (kind, s, e) = *tokens(src, 1).first()?;
     if kind != Tok::Ident || &src[s..e] != "edition" {
         return None;
     }
+    let toks = tokens(src, usize::MAX);
     let [eq, val, semi] = [toks.get(1)?, toks.get(2)?, toks.get(3)?];
     if eq.0 != Tok::Punct(b'=') || val.0 != Tok::Str || semi.0 != Tok::Punct(b';') {
         return None;

@@ -113,15 +113,20 @@ impl Hasher for PathHashed {
 }
 
 fn path_hash(path: &[i32]) -> u64 {
-    // FNV-1a over the path's integers: stable and cheap.
+    path_hash2(path, &[])
+}
+
+/// FNV-1a over the integers of `a` followed by `b`: stable and cheap, and
+/// no path needs to be built to look one up.
+fn path_hash2(a: &[i32], b: &[i32]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in path {
-        for b in p.to_le_bytes() {
-            h ^= b as u64;
+    for p in a.iter().chain(b) {
+        for byte in p.to_le_bytes() {
+            h ^= byte as u64;
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    h ^ path.len() as u64
+    h ^ (a.len() + b.len()) as u64
 }
 
 impl LocIndex {
@@ -1270,7 +1275,9 @@ fn compile(mut files: Vec<Parsed>, root_label: &str) -> Result<Schema, Error> {
         schema.services.extend(part.services);
         schema.extensions.extend(part.extensions);
     }
-    drop(pool);
+    // Freeing a pool of thousands of files takes a while and nothing waits
+    // for it: let another thread do it.
+    std::thread::spawn(move || drop(pool));
     schema.rebuild_indexes();
     resolve_maps(&mut schema);
     Ok(schema)
@@ -1347,9 +1354,7 @@ impl Builder<'_> {
     }
 
     fn sub(&self, path: &[i32], more: &[i32]) -> Span {
-        let mut p = path.to_vec();
-        p.extend_from_slice(more);
-        self.p.locs.get(&p)
+        self.p.locs.map.get(&path_hash2(path, more)).copied()
     }
 
     fn message(&mut self, m: &DescriptorProto, scope: &str, path: &[i32], parent: &FeatureSet) {

@@ -3,7 +3,7 @@
 //! UTF-8 validation, delimited encoding, JSON format) already resolved, so
 //! that proto2, proto3 and editions look the same to the rules.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// 1-based start line, start column, end line, end column.
 pub type Span = Option<[u32; 4]>;

@@ -4,7 +4,9 @@
 //! rule runs over the pairs.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -321,7 +323,7 @@ fn in_root(schema: &Schema, file: usize) -> bool {
 /// dependency that changes under a root type changes what the root type
 /// reads, so those types are compared too.
 fn reachable(schema: &Schema) -> HashSet<&str> {
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::default();
     let mut todo: Vec<&str> = Vec::new();
     for m in schema.messages.iter().filter(|m| in_root(schema, m.file)) {
         todo.push(&m.full_name);
