@@ -42,31 +42,11 @@ pub static RULE: PbRule = PbRule {
 };
 
 fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
-    let Some((o, n)) = pair.both() else { return };
-    if compat::reuse(ctx, pair).is_some() {
-        return;
-    }
-    for (a, b) in compat::slot_pairs(ctx, o, n) {
-        if compat::classify(ctx, &a, &b) != Some(Change::Encoding) {
-            continue;
-        }
+    for c in super::type_changes(ctx, pair, Change::Encoding) {
+        let why = "same wire type, other encoding, so each version decodes the other's values to \
+                   wrong numbers without an error";
         out.push(
-            FindingBuilder::new(&RULE.meta)
-                .message(format!(
-                    "{} `{}` ({}) changed from {} to {}: same wire type, other encoding, so \
-                     each version decodes the other's values to wrong numbers without an error",
-                    compat::slot_words(a.part),
-                    n.full_name,
-                    n.number,
-                    a.kind.describe(),
-                    b.kind.describe(),
-                ))
-                .old(field_old(ctx, o, o.type_span))
-                .new_loc(field_new(ctx, n, n.type_span))
-                .arg("field", &*n.full_name)
-                .arg("part", a.part)
-                .arg("old_type", a.describe())
-                .arg("new_type", b.describe())
+            c.finding(ctx, &RULE.meta, &c.a.describe(), &c.b.describe(), why)
                 .build(),
         );
     }

@@ -184,26 +184,17 @@ fn writer<'a>(kind: &Kind, schema: &'a Schema) -> Option<Writer<'a>> {
 }
 
 fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
-    let Some((o, n)) = pair.both() else { return };
-    if compat::reuse(ctx, pair).is_some() {
-        return;
-    }
-    for (a, b) in compat::slot_pairs(ctx, o, n) {
-        if compat::classify(ctx, &a, &b) != Some(Change::EnumType) {
-            continue;
-        }
-        let (Some(wa), Some(wb)) = (writer(a.kind, ctx.old), writer(b.kind, ctx.new)) else {
+    for c in super::type_changes(ctx, pair, Change::EnumType) {
+        let (Some(wa), Some(wb)) = (writer(c.a.kind, ctx.old), writer(c.b.kind, ctx.new)) else {
             continue;
         };
-        let back = loses(ctx, b.kind, ctx.new, &wa);
-        let fwd = loses(ctx, a.kind, ctx.old, &wb);
         let mut breaks = Vec::new();
         let mut why = Vec::new();
-        if let Some(w) = back {
+        if let Some(w) = loses(ctx, c.b.kind, ctx.new, &wa) {
             breaks.push(Direction::Backward);
             why.push(format!("v(N) reading v(N-1): {w}"));
         }
-        if let Some(w) = fwd {
+        if let Some(w) = loses(ctx, c.a.kind, ctx.old, &wb) {
             breaks.push(Direction::Forward);
             why.push(format!("v(N-1) reading v(N): {w}"));
         }
@@ -218,23 +209,9 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
             (Severity::Error, why.join("; "))
         };
         out.push(
-            FindingBuilder::new(&RULE.meta)
+            c.finding(ctx, &RULE.meta, &c.a.describe(), &c.b.describe(), &tail)
                 .breaks(&breaks)
                 .severity(severity)
-                .message(format!(
-                    "{} `{}` ({}) changed from {} to {}: {tail}",
-                    compat::slot_words(a.part),
-                    n.full_name,
-                    n.number,
-                    a.kind.describe(),
-                    b.kind.describe()
-                ))
-                .old(field_old(ctx, o, o.type_span))
-                .new_loc(field_new(ctx, n, n.type_span))
-                .arg("field", &*n.full_name)
-                .arg("part", a.part)
-                .arg("old_type", a.kind.type_name())
-                .arg("new_type", b.kind.type_name())
                 .build(),
         );
     }

@@ -46,15 +46,8 @@ pub static RULE: PbRule = PbRule {
 };
 
 fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
-    let Some((o, n)) = pair.both() else { return };
-    if compat::reuse(ctx, pair).is_some() {
-        return;
-    }
-    for (a, b) in compat::slot_pairs(ctx, o, n) {
-        if compat::classify(ctx, &a, &b) != Some(Change::IntRange) {
-            continue;
-        }
-        let (Kind::Scalar(sa), Kind::Scalar(sb)) = (a.kind, b.kind) else {
+    for c in super::type_changes(ctx, pair, Change::IntRange) {
+        let (Kind::Scalar(sa), Kind::Scalar(sb)) = (c.a.kind, c.b.kind) else {
             continue;
         };
         let (Some(ra), Some(rb)) = (compat::int_range(*sa), compat::int_range(*sb)) else {
@@ -94,22 +87,8 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
             why.push_str("; JSON never converts between bool and integers");
         }
         out.push(
-            FindingBuilder::new(&RULE.meta)
+            c.finding(ctx, &RULE.meta, sa.name(), sb.name(), &why)
                 .breaks(&breaks)
-                .message(format!(
-                    "{} `{}` ({}) changed from {} to {}: {why}",
-                    compat::slot_words(a.part),
-                    n.full_name,
-                    n.number,
-                    sa.name(),
-                    sb.name(),
-                ))
-                .old(field_old(ctx, o, o.type_span))
-                .new_loc(field_new(ctx, n, n.type_span))
-                .arg("field", &*n.full_name)
-                .arg("part", a.part)
-                .arg("old_type", sa.name())
-                .arg("new_type", sb.name())
                 .build(),
         );
     }

@@ -41,54 +41,33 @@ pub static RULE: PbRule = PbRule {
 };
 
 fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
-    let Some((o, n)) = pair.both() else { return };
-    if compat::reuse(ctx, pair).is_some() {
-        return;
-    }
-    for (a, b) in compat::slot_pairs(ctx, o, n) {
-        if compat::classify(ctx, &a, &b) != Some(Change::MessageScalar) {
-            continue;
-        }
-        let to_bytes = matches!(b.kind, Kind::Scalar(Scalar::Bytes));
-        let from_bytes = matches!(a.kind, Kind::Scalar(Scalar::Bytes));
+    for c in super::type_changes(ctx, pair, Change::MessageScalar) {
+        let to_bytes = matches!(c.b.kind, Kind::Scalar(Scalar::Bytes));
+        let from_bytes = matches!(c.a.kind, Kind::Scalar(Scalar::Bytes));
         let (mut breaks, mut why) = if to_bytes {
             (
-                FORWARD.to_vec(),
+                FORWARD,
                 "v(N-1)'s message reader fails on v(N)'s arbitrary bytes".to_string(),
             )
         } else if from_bytes {
             (
-                BACKWARD.to_vec(),
+                BACKWARD,
                 "v(N)'s message reader fails on v(N-1)'s arbitrary bytes".to_string(),
             )
         } else {
             (
-                BOTH.to_vec(),
+                BOTH,
                 "text rarely parses as the message and a message's encoding is rarely valid UTF-8"
                     .to_string(),
             )
         };
         if ctx.profile.json() && breaks.len() < 2 {
-            breaks = BOTH.to_vec();
+            breaks = BOTH;
             why.push_str("; in JSON a message is an object and bytes a base64 string");
         }
         out.push(
-            FindingBuilder::new(&RULE.meta)
-                .breaks(&breaks)
-                .message(format!(
-                    "{} `{}` ({}) changed from {} to {}: {why}",
-                    compat::slot_words(a.part),
-                    n.full_name,
-                    n.number,
-                    a.kind.describe(),
-                    b.kind.describe(),
-                ))
-                .old(field_old(ctx, o, o.type_span))
-                .new_loc(field_new(ctx, n, n.type_span))
-                .arg("field", &*n.full_name)
-                .arg("part", a.part)
-                .arg("old_type", a.describe())
-                .arg("new_type", b.describe())
+            c.finding(ctx, &RULE.meta, &c.a.describe(), &c.b.describe(), &why)
+                .breaks(breaks)
                 .build(),
         );
     }

@@ -43,52 +43,20 @@ pub static RULE: PbRule = PbRule {
 };
 
 fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
-    let Some((o, n)) = pair.both() else { return };
-    if compat::reuse(ctx, pair).is_some() {
-        return;
-    }
-    for (a, b) in compat::slot_pairs(ctx, o, n) {
-        if compat::classify(ctx, &a, &b) != Some(Change::MessageType) {
-            continue;
-        }
-        let (Kind::Message(an), Kind::Message(bn)) = (a.kind, b.kind) else {
+    for c in super::type_changes(ctx, pair, Change::MessageType) {
+        let (Kind::Message(an), Kind::Message(bn)) = (c.a.kind, c.b.kind) else {
             continue;
         };
-        let (breaks, reasons) = ctx.message_breaks(an, bn);
-        let (severity, tail) = if breaks.is_empty() {
-            (
-                Severity::Info,
-                "the two messages are wire-compatible both ways; only Any type URLs and reflection \
-                 see the new name"
-                    .to_string(),
-            )
-        } else if reasons.is_empty() {
-            (
-                Severity::Error,
-                "the two messages are not compatible".to_string(),
-            )
+        let (breaks, severity, why) = super::compare_messages(ctx, an, bn);
+        let why = if breaks.is_empty() {
+            format!("{why}; only Any type URLs and reflection see the new name")
         } else {
-            (
-                Severity::Error,
-                format!("the two messages differ: {}", reasons.join("; ")),
-            )
+            why
         };
         out.push(
-            FindingBuilder::new(&RULE.meta)
+            c.finding(ctx, &RULE.meta, &c.a.describe(), &c.b.describe(), &why)
                 .breaks(&breaks)
                 .severity(severity)
-                .message(format!(
-                    "{} `{}` ({}) changed from message {an} to message {bn}: {tail}",
-                    compat::slot_words(a.part),
-                    n.full_name,
-                    n.number,
-                ))
-                .old(field_old(ctx, o, o.type_span))
-                .new_loc(field_new(ctx, n, n.type_span))
-                .arg("field", &*n.full_name)
-                .arg("part", a.part)
-                .arg("old_type", &**an)
-                .arg("new_type", &**bn)
                 .build(),
         );
     }

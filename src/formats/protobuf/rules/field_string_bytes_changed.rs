@@ -43,19 +43,12 @@ pub static RULE: PbRule = PbRule {
 };
 
 fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
-    let Some((o, n)) = pair.both() else { return };
-    if compat::reuse(ctx, pair).is_some() {
-        return;
-    }
-    for (a, b) in compat::slot_pairs(ctx, o, n) {
-        if compat::classify(ctx, &a, &b) != Some(Change::StringBytes) {
-            continue;
-        }
-        let to_bytes = matches!(b.kind, Kind::Scalar(Scalar::Bytes));
+    for c in super::type_changes(ctx, pair, Change::StringBytes) {
+        let to_bytes = matches!(c.b.kind, Kind::Scalar(Scalar::Bytes));
         let (dirs, reader, check) = if to_bytes {
-            (FORWARD, "v(N-1)", a.utf8_verify)
+            (FORWARD, "v(N-1)", c.a.utf8_verify)
         } else {
-            (BACKWARD, "v(N)", b.utf8_verify)
+            (BACKWARD, "v(N)", c.b.utf8_verify)
         };
         let mut why = format!(
             "{reader}'s string reader gets bytes that need not be UTF-8{}",
@@ -75,22 +68,8 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
             dirs
         };
         out.push(
-            FindingBuilder::new(&RULE.meta)
+            c.finding(ctx, &RULE.meta, &c.a.describe(), &c.b.describe(), &why)
                 .breaks(breaks)
-                .message(format!(
-                    "{} `{}` ({}) changed from {} to {}: {why}",
-                    compat::slot_words(a.part),
-                    n.full_name,
-                    n.number,
-                    a.describe(),
-                    b.describe()
-                ))
-                .old(field_old(ctx, o, o.type_span))
-                .new_loc(field_new(ctx, n, n.type_span))
-                .arg("field", &*n.full_name)
-                .arg("part", a.part)
-                .arg("old_type", a.describe())
-                .arg("new_type", b.describe())
                 .build(),
         );
     }

@@ -45,34 +45,18 @@ pub static RULE: PbRule = PbRule {
 };
 
 fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
-    let Some((o, n)) = pair.both() else { return };
-    if compat::reuse(ctx, pair).is_some() {
-        return;
-    }
-    for (a, b) in compat::slot_pairs(ctx, o, n) {
-        if compat::classify(ctx, &a, &b) != Some(Change::WireType) {
-            continue;
-        }
-        out.push(
-            FindingBuilder::new(&RULE.meta)
-                .message(format!(
-                    "{} `{}` ({}) changed from {} ({}) to {} ({}): each version files the \
-                     other's values as unknown fields and reads the default",
-                    compat::slot_words(a.part),
-                    n.full_name,
-                    n.number,
-                    a.describe(),
-                    compat::wire_type_name(a.wire_type()),
-                    b.describe(),
-                    compat::wire_type_name(b.wire_type()),
-                ))
-                .old(field_old(ctx, o, o.type_span))
-                .new_loc(field_new(ctx, n, n.type_span))
-                .arg("field", &*n.full_name)
-                .arg("part", a.part)
-                .arg("old_type", a.describe())
-                .arg("new_type", b.describe())
-                .build(),
+    for c in super::type_changes(ctx, pair, Change::WireType) {
+        let from = format!(
+            "{} ({})",
+            c.a.describe(),
+            compat::wire_type_name(c.a.wire_type())
         );
+        let to = format!(
+            "{} ({})",
+            c.b.describe(),
+            compat::wire_type_name(c.b.wire_type())
+        );
+        let why = "each version files the other's values as unknown fields and reads the default";
+        out.push(c.finding(ctx, &RULE.meta, &from, &to, why).build());
     }
 }

@@ -1,8 +1,9 @@
 //! The Protobuf rules: one file each, registered once in [`RULES`].
 
-use super::model::{Field, Message};
+use super::compat::{self, Change, Slot};
+use super::model::{Field, Message, Method, Service};
 use super::pair::{Ctx, EnumPair, FieldPair, FilePair, MessagePair, ServicePair};
-use crate::finding::{Finding, Location};
+use crate::finding::{Direction, Finding, FindingBuilder, Location, Severity};
 use crate::rule::RuleMeta;
 
 mod enum_closedness_changed;
@@ -124,6 +125,98 @@ mod prelude {
     pub const BACKWARD: &[Direction] = &[Direction::Backward];
     pub const FORWARD: &[Direction] = &[Direction::Forward];
     pub const NONE: &[Direction] = &[];
+}
+
+/// One slot (the field, or a map's key or value) of a field present in both
+/// versions, whose type changed.
+pub struct TypeChange<'a> {
+    pub old: &'a Field,
+    pub new: &'a Field,
+    pub a: Slot<'a>,
+    pub b: Slot<'a>,
+}
+
+/// The type rules' common ground: the slots of a field present in both
+/// versions whose change is of `kind`. A reused number is left to
+/// field-number-reused, which reports it as one finding.
+pub fn type_changes<'a>(ctx: &Ctx<'a>, pair: &FieldPair<'a>, kind: Change) -> Vec<TypeChange<'a>> {
+    let Some((old, new)) = pair.both() else {
+        return Vec::new();
+    };
+    if compat::reuse(ctx, pair).is_some() {
+        return Vec::new();
+    }
+    compat::slot_pairs(ctx, old, new)
+        .into_iter()
+        .filter(|(a, b)| compat::classify(ctx, a, b) == Some(kind))
+        .map(|(a, b)| TypeChange { old, new, a, b })
+        .collect()
+}
+
+impl TypeChange<'_> {
+    /// "<slot> `field` (n) changed from <from> to <to>: <why>", located at the
+    /// type in both versions, with the field, slot and types as arguments.
+    pub fn finding(
+        &self,
+        ctx: &Ctx,
+        meta: &'static RuleMeta,
+        from: &str,
+        to: &str,
+        why: &str,
+    ) -> FindingBuilder {
+        FindingBuilder::new(meta)
+            .message(format!(
+                "{} `{}` ({}) changed from {from} to {to}: {why}",
+                compat::slot_words(self.a.part),
+                self.new.full_name,
+                self.new.number
+            ))
+            .old(field_old(ctx, self.old, self.old.type_span))
+            .new_loc(field_new(ctx, self.new, self.new.type_span))
+            .arg("field", &*self.new.full_name)
+            .arg("part", self.a.part)
+            .arg("old_type", self.a.describe())
+            .arg("new_type", self.b.describe())
+    }
+}
+
+/// Methods (by name) present in both versions of a service.
+pub fn method_pairs<'a>(
+    pair: &ServicePair<'a>,
+) -> Vec<(&'a Service, &'a Method, &'a Service, &'a Method)> {
+    let (Some(os), Some(ns)) = (pair.old, pair.new) else {
+        return Vec::new();
+    };
+    os.methods
+        .iter()
+        .filter_map(|om| ns.method(&om.name).map(|nm| (os, om, ns, nm)))
+        .collect()
+}
+
+/// Two message types compared with every rule: the directions broken, the
+/// severity that gives (information when none), and why in words.
+pub fn compare_messages(
+    ctx: &Ctx,
+    old_name: &str,
+    new_name: &str,
+) -> (Vec<Direction>, Severity, String) {
+    let (breaks, reasons) = ctx.message_breaks(old_name, new_name);
+    if breaks.is_empty() {
+        (
+            breaks,
+            Severity::Info,
+            "the two messages are wire-compatible both ways".into(),
+        )
+    } else if reasons.is_empty() {
+        (
+            breaks,
+            Severity::Error,
+            "the two messages are not compatible".into(),
+        )
+    } else {
+        let why = format!("the two messages differ: {}", reasons.join("; "));
+        (breaks, Severity::Error, why)
+    }
 }
 
 /// Parts of reserved range `r` not covered by any of `by`, as inclusive ranges.

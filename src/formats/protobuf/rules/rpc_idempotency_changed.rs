@@ -38,13 +38,7 @@ pub static RULE: PbRule = PbRule {
 };
 
 fn check(ctx: &Ctx, pair: &ServicePair, out: &mut Vec<Finding>) {
-    let (Some(os), Some(ns)) = (pair.old, pair.new) else {
-        return;
-    };
-    for om in &os.methods {
-        let Some(nm) = ns.method(&om.name) else {
-            continue;
-        };
+    for (os, om, ns, nm) in super::method_pairs(pair) {
         if om.idempotency == nm.idempotency {
             continue;
         }

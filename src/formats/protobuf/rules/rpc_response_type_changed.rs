@@ -35,39 +35,17 @@ pub static RULE: PbRule = PbRule {
 };
 
 fn check(ctx: &Ctx, pair: &ServicePair, out: &mut Vec<Finding>) {
-    let (Some(os), Some(ns)) = (pair.old, pair.new) else {
-        return;
-    };
-    for om in &os.methods {
-        let Some(nm) = ns.method(&om.name) else {
-            continue;
-        };
+    for (os, om, ns, nm) in super::method_pairs(pair) {
         if ctx.same_type(&om.output, &nm.output) {
             continue;
         }
-        let (breaks, reasons) = ctx.message_breaks(&om.output, &nm.output);
-        let (severity, tail) = if breaks.is_empty() {
-            (
-                Severity::Info,
-                "the two messages are wire-compatible both ways".to_string(),
-            )
-        } else if reasons.is_empty() {
-            (
-                Severity::Error,
-                "the two messages are not compatible".to_string(),
-            )
-        } else {
-            (
-                Severity::Error,
-                format!("the two messages differ: {}", reasons.join("; ")),
-            )
-        };
+        let (breaks, severity, why) = super::compare_messages(ctx, &om.output, &nm.output);
         out.push(
             FindingBuilder::new(&RULE.meta)
                 .breaks(&breaks)
                 .severity(severity)
                 .message(format!(
-                    "rpc `{}` response type changed from {} to {}: {tail}",
+                    "rpc `{}` response type changed from {} to {}: {why}",
                     nm.full_name, om.output, nm.output
                 ))
                 .old(ctx.old_loc(os.file, om.output_span.or(om.span), &om.full_name))
