@@ -39,6 +39,7 @@ struct Entry {
     why: String,
 }
 
+#[derive(Default)]
 struct Tally {
     cases: usize,
     cases_agreeing: usize,
@@ -135,6 +136,38 @@ fn breaks_backward(r: &wirecompat::Report) -> bool {
         .any(|f| f.severity == Severity::Error && f.breaks(Direction::Backward))
 }
 
+/// Compares wirecompat's backward verdict on (old, new) with a peer's label,
+/// counting the case and recording a disagreement.
+#[allow(clippy::too_many_arguments)]
+fn judge_backward(
+    case: String,
+    old: &Path,
+    new: &Path,
+    includes: Vec<PathBuf>,
+    peer_compatible: bool,
+    tmp: &Path,
+    found: &mut Vec<Disagreement>,
+    tally: &mut Tally,
+) {
+    tally.cases += 1;
+    tally.items += 1;
+    let ours = match run(old, new, Profile::Wire, includes) {
+        Ok(r) => verdict_word(!breaks_backward(&r)),
+        Err(e) => format!("error: {}", e.replace(&tmp.display().to_string(), "")),
+    };
+    if ours == verdict_word(peer_compatible) {
+        tally.cases_agreeing += 1;
+        tally.items_agreeing += 1;
+    } else {
+        found.push(Disagreement {
+            case,
+            item: "backward".into(),
+            ours,
+            peer: verdict_word(peer_compatible),
+        });
+    }
+}
+
 fn verdict_word(compatible: bool) -> String {
     if compatible {
         "compatible"
@@ -194,12 +227,7 @@ fn buf_wire_and_wire_json() {
         serde_json::from_str(&std::fs::read_to_string(base.join("expected.json")).unwrap())
             .unwrap();
     let mut found = Vec::new();
-    let mut tally = Tally {
-        cases: 0,
-        cases_agreeing: 0,
-        items: 0,
-        items_agreeing: 0,
-    };
+    let mut tally = Tally::default();
     for case in expected["cases"].as_array().expect("cases") {
         let name = case["case"].as_str().unwrap();
         let cur = base.join(case["current"].as_str().unwrap());
@@ -333,12 +361,7 @@ fn confluent_protobuf() {
     assert_eq!(cases.len(), 54);
     let tmp = tempfile::tempdir().unwrap();
     let mut found = Vec::new();
-    let mut tally = Tally {
-        cases: 0,
-        cases_agreeing: 0,
-        items: 0,
-        items_agreeing: 0,
-    };
+    let mut tally = Tally::default();
     let empty = Vec::new();
     for (i, c) in cases.iter().enumerate() {
         let old = write_tree(
@@ -353,26 +376,16 @@ fn confluent_protobuf() {
         );
         let peer = c["compatible"].as_bool().unwrap();
         let case = format!("{i:02} {}", c["description"].as_str().unwrap());
-        tally.cases += 1;
-        tally.items += 1;
-        let ours = match run(&old, &new, Profile::Wire, vec![]) {
-            Ok(r) => verdict_word(!breaks_backward(&r)),
-            Err(e) => format!(
-                "error: {}",
-                e.replace(&tmp.path().display().to_string(), "")
-            ),
-        };
-        if ours == verdict_word(peer) {
-            tally.cases_agreeing += 1;
-            tally.items_agreeing += 1;
-        } else {
-            found.push(Disagreement {
-                case,
-                item: "backward".into(),
-                ours,
-                peer: verdict_word(peer),
-            });
-        }
+        judge_backward(
+            case,
+            &old,
+            &new,
+            vec![],
+            peer,
+            tmp.path(),
+            &mut found,
+            &mut tally,
+        );
     }
     // The one case with metadata imports a tree of real files.
     let meta: Vec<Value> = serde_json::from_str(
@@ -384,23 +397,18 @@ fn confluent_protobuf() {
         let old = protos.join(c["original_schema"].as_str().unwrap());
         let new = protos.join(c["update_schema"].as_str().unwrap());
         let peer = c["compatible"].as_bool().unwrap();
-        tally.cases += 1;
-        tally.items += 1;
-        let ours = match run(&old, &new, Profile::Wire, vec![protos.clone()]) {
-            Ok(r) => verdict_word(!breaks_backward(&r)),
-            Err(e) => format!("error: {e}"),
-        };
-        if ours == verdict_word(peer) {
-            tally.cases_agreeing += 1;
-            tally.items_agreeing += 1;
-        } else {
-            found.push(Disagreement {
-                case: format!("meta {i:02} {}", c["description"].as_str().unwrap()),
-                item: "backward".into(),
-                ours,
-                peer: verdict_word(peer),
-            });
-        }
+        let case = format!("meta {i:02} {}", c["description"].as_str().unwrap());
+        let includes = vec![protos.clone()];
+        judge_backward(
+            case,
+            &old,
+            &new,
+            includes,
+            peer,
+            tmp.path(),
+            &mut found,
+            &mut tally,
+        );
     }
     settle("confluent-protobuf", found, tally);
 }
@@ -418,12 +426,7 @@ fn karapace_protobuf() {
     assert_eq!(cases.len(), 17);
     let tmp = tempfile::tempdir().unwrap();
     let mut found = Vec::new();
-    let mut tally = Tally {
-        cases: 0,
-        cases_agreeing: 0,
-        items: 0,
-        items_agreeing: 0,
-    };
+    let mut tally = Tally::default();
     for (i, c) in cases.iter().enumerate() {
         let old = write_tree(
             &tmp.path().join(format!("{i}/writer")),
@@ -438,26 +441,16 @@ fn karapace_protobuf() {
         let peer = c["compatible"].as_bool().unwrap();
         let test = c["test"].as_str().unwrap();
         let case = format!("{i:02} {}", test.rsplit("::").next().unwrap_or(test));
-        tally.cases += 1;
-        tally.items += 1;
-        let ours = match run(&old, &new, Profile::Wire, vec![]) {
-            Ok(r) => verdict_word(!breaks_backward(&r)),
-            Err(e) => format!(
-                "error: {}",
-                e.replace(&tmp.path().display().to_string(), "")
-            ),
-        };
-        if ours == verdict_word(peer) {
-            tally.cases_agreeing += 1;
-            tally.items_agreeing += 1;
-        } else {
-            found.push(Disagreement {
-                case,
-                item: "backward".into(),
-                ours,
-                peer: verdict_word(peer),
-            });
-        }
+        judge_backward(
+            case,
+            &old,
+            &new,
+            vec![],
+            peer,
+            tmp.path(),
+            &mut found,
+            &mut tally,
+        );
     }
     settle("karapace-protobuf", found, tally);
 }
