@@ -50,6 +50,10 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
             ))
             .old(field_old(ctx, o, None))
             .new_loc(msg_new(ctx, nm))
+            .advice(format!(
+                "reserve the name in `{}`: `reserved \"{}\";`",
+                nm.full_name, o.name
+            ))
             .arg("field", &*o.full_name)
             .arg("name", &*o.name)
             .build(),

@@ -27,7 +27,7 @@ pub static RULE: PbRule = PbRule {
         breaks: NONE,
         severity: Severity::Warning,
         summary: "deleted field's number is not reserved: breaks nothing today, guards nothing tomorrow",
-        advice: "reserve the deleted field's number and name (reserved 2; reserved \"fax\";)",
+        advice: "reserve the deleted field's number and name",
         peers: &["buf:FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED"],
         source: include_str!("field_deleted_number_unreserved.rs"),
     },
@@ -56,6 +56,16 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
             ))
             .old(field_old(ctx, o, None))
             .new_loc(msg_new(ctx, nm))
+            .advice(format!(
+                "reserve it in `{}`: `reserved {};`{}",
+                nm.full_name,
+                o.number,
+                if nm.name_reserved(&o.name) || nm.field_by_name(&o.name).is_some() {
+                    String::new()
+                } else {
+                    format!(" and `reserved \"{}\";`", o.name)
+                }
+            ))
             .arg("field", &*o.full_name)
             .arg("number", o.number.to_string())
             .build(),
