@@ -94,6 +94,9 @@ pub struct Location {
     /// The element the finding is about, by its full name (for example
     /// `orders.v1.Order.quantity`).
     pub element: String,
+    /// For JSON-based contracts, the JSON pointer of the element in its file
+    /// (`/fields/3/type`); empty otherwise.
+    pub pointer: String,
 }
 
 impl Location {

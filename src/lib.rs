@@ -6,6 +6,7 @@
 pub mod error;
 pub mod finding;
 pub mod formats;
+pub mod json;
 pub mod level;
 pub mod report;
 pub mod rule;
@@ -18,8 +19,8 @@ pub use finding::{Direction, Finding, Location, Severity};
 pub use level::Level;
 pub use report::Report;
 
-use formats::protobuf;
 pub use formats::protobuf::Profile;
+use formats::{avro, protobuf};
 
 /// What `check` needs besides the two inputs.
 #[derive(Debug, Clone, Default)]
@@ -36,6 +37,21 @@ pub struct CheckOptions {
 
 /// Compares `old` (release N-1) with `new` (release N).
 pub fn check(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Error> {
+    let (fo, fnew) = (formats::detect(old)?, formats::detect(new)?);
+    if fo != fnew {
+        return Err(Error::usage(format!(
+            "OLD ({}) is {fo} and NEW ({}) is {fnew}: compare two versions of one format",
+            old.display(),
+            new.display()
+        )));
+    }
+    match fo {
+        rule::Format::Protobuf => check_protobuf(old, new, opts),
+        rule::Format::Avro => check_avro(old, new, opts),
+    }
+}
+
+fn check_protobuf(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Error> {
     let opts_for = |extra: &[PathBuf]| protobuf::LoadOptions {
         includes: opts.includes.iter().chain(extra).cloned().collect(),
     };
@@ -44,31 +60,61 @@ pub fn check(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Erro
         || protobuf::load_version(new, &opts_for(&opts.new_includes)),
     );
     let (o, n) = (o?, n?);
-    let mut findings = protobuf::compare(&o.schema, &n.schema, opts.profile);
-    finding::sort_findings(&mut findings);
-    let sources = report::Sources {
-        old: read_sources(
-            o.source_dir.as_deref(),
-            findings.iter().filter_map(|f| f.old.as_ref()),
-        ),
-        new: read_sources(
-            n.source_dir.as_deref(),
-            findings.iter().filter_map(|f| f.new.as_ref()),
-        ),
-    };
-    let report = Report {
-        format: rule::Format::Protobuf,
-        profile: opts.profile.name(),
-        level: opts.level,
-        old_root: o.schema.root.clone(),
-        new_root: n.schema.root.clone(),
+    let findings = protobuf::compare(&o.schema, &n.schema, opts.profile);
+    let report = report(
+        rule::Format::Protobuf,
+        opts.profile.name(),
+        opts,
+        (&o.schema.root, o.source_dir.as_deref()),
+        (&n.schema.root, n.source_dir.as_deref()),
         findings,
-        sources,
-    };
+    );
     // The two models are large and nothing waits for their memory: free it
     // on another thread (a command-line run exits first).
     std::thread::spawn(move || drop((o, n)));
     Ok(report)
+}
+
+fn check_avro(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Error> {
+    let opts_for = |extra: &[PathBuf]| avro::LoadOptions {
+        includes: opts.includes.iter().chain(extra).cloned().collect(),
+    };
+    let o = avro::load_version(old, &opts_for(&opts.old_includes))?;
+    let n = avro::load_version(new, &opts_for(&opts.new_includes))?;
+    let findings = avro::compare(&o.schema, &n.schema);
+    Ok(report(
+        rule::Format::Avro,
+        "binary",
+        opts,
+        (&o.schema.root, o.source_dir.as_deref()),
+        (&n.schema.root, n.source_dir.as_deref()),
+        findings,
+    ))
+}
+
+/// Sorts findings and gathers the lines they point at.
+fn report(
+    format: rule::Format,
+    profile: &'static str,
+    opts: &CheckOptions,
+    old: (&str, Option<&Path>),
+    new: (&str, Option<&Path>),
+    mut findings: Vec<Finding>,
+) -> Report {
+    finding::sort_findings(&mut findings);
+    let sources = report::Sources {
+        old: read_sources(old.1, findings.iter().filter_map(|f| f.old.as_ref())),
+        new: read_sources(new.1, findings.iter().filter_map(|f| f.new.as_ref())),
+    };
+    Report {
+        format,
+        profile,
+        level: opts.level,
+        old_root: old.0.to_string(),
+        new_root: new.0.to_string(),
+        findings,
+        sources,
+    }
 }
 
 /// Reads the files that findings point into (for the text report's lines).

@@ -17,12 +17,14 @@ use crate::finding::{Direction, Severity};
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Protobuf,
+    Avro,
 }
 
 impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Protobuf => "protobuf",
+            Format::Avro => "avro",
         }
     }
 }
@@ -86,6 +88,7 @@ pub fn catalogue() -> Vec<&'static RuleMeta> {
     let mut all: Vec<&'static RuleMeta> = crate::formats::protobuf::rules::RULES
         .iter()
         .map(|r| &r.meta)
+        .chain(crate::formats::avro::rules::RULES.iter().map(|r| &r.meta))
         .collect();
     all.sort_by_key(|r| r.code);
     all

@@ -5,10 +5,12 @@ mod common;
 
 use std::collections::BTreeSet;
 
+const FORMATS: &[&str] = &["protobuf", "avro"];
+
 #[test]
 fn every_case_matches_its_snapshot() {
     let mut failed = Vec::new();
-    for case in common::cases("protobuf") {
+    for case in FORMATS.iter().flat_map(|f| common::cases(f)) {
         let report = common::check(&case.old, &case.new);
         let text = common::render(&report);
         let dir = case.dir.clone();
@@ -17,13 +19,13 @@ fn every_case_matches_its_snapshot() {
                 snapshot_path => dir,
                 prepend_module_to_snapshot => false,
                 omit_expression => true,
-                description => format!("testdata/protobuf/{}", case.name),
+                description => format!("testdata/{}", case.label),
             }, {
                 insta::assert_snapshot!("findings", text);
             });
         });
         if result.is_err() {
-            failed.push(case.name.clone());
+            failed.push(case.label.clone());
         }
     }
     assert!(failed.is_empty(), "snapshots differ for: {failed:?}");
@@ -32,31 +34,33 @@ fn every_case_matches_its_snapshot() {
 #[test]
 fn every_rule_has_a_case_that_fires_it() {
     let mut fired = BTreeSet::new();
-    let cases = common::cases("protobuf");
-    let names: BTreeSet<String> = cases.iter().map(|c| c.name.clone()).collect();
+    let cases: Vec<common::Case> = FORMATS.iter().flat_map(|f| common::cases(f)).collect();
+    let names: BTreeSet<String> = cases.iter().map(|c| c.label.clone()).collect();
     for case in &cases {
         let r = common::check(&case.old, &case.new);
         for f in &r.findings {
-            fired.insert(f.rule.name);
+            fired.insert(format!("{}/{}", f.rule.format, f.rule.name));
         }
         // Each case is named after the rule it is for, and fires it.
-        if let Some(rule) = wirecompat::rule::find(&case.name) {
+        let own = wirecompat::rule::catalogue()
+            .into_iter()
+            .find(|r| format!("{}/{}", r.format, r.name) == case.label);
+        if let Some(rule) = own {
             assert!(
                 r.findings.iter().any(|f| f.rule.code == rule.code),
                 "case {} does not fire its rule {}",
-                case.name,
+                case.label,
                 rule.code
             );
         }
     }
     for rule in wirecompat::rule::catalogue() {
+        let label = format!("{}/{}", rule.format, rule.name);
         assert!(
-            names.contains(rule.name),
-            "rule {} {} has no testdata/protobuf/{}/ case",
-            rule.code,
-            rule.name,
-            rule.name
+            names.contains(&label),
+            "rule {} has no testdata/{label}/ case",
+            rule.code
         );
-        assert!(fired.contains(rule.name), "no case fires {}", rule.name);
+        assert!(fired.contains(&label), "no case fires {label}");
     }
 }

@@ -10,7 +10,7 @@ mod common;
 
 #[test]
 fn a_version_compared_with_itself_is_clean() {
-    for case in common::cases("protobuf") {
+    for case in ["protobuf", "avro"].iter().flat_map(|f| common::cases(f)) {
         for side in [&case.old, &case.new] {
             let r = common::check(side, side);
             assert!(
@@ -26,7 +26,7 @@ fn a_version_compared_with_itself_is_clean() {
 
 #[test]
 fn full_is_symmetric() {
-    for case in common::cases("protobuf") {
+    for case in ["protobuf", "avro"].iter().flat_map(|f| common::cases(f)) {
         let forward = common::check(&case.old, &case.new);
         let reverse = common::check(&case.new, &case.old);
         assert_eq!(

@@ -11,14 +11,20 @@ pub const REPORT_VERSION: u32 = 1;
 fn location(l: &Option<Location>) -> Value {
     match l {
         None => Value::Null,
-        Some(l) => json!({
-            "path": l.path,
-            "line": l.line,
-            "column": l.column,
-            "end_line": l.end_line,
-            "end_column": l.end_column,
-            "element": l.element,
-        }),
+        Some(l) => {
+            let mut v = json!({
+                "path": l.path,
+                "line": l.line,
+                "column": l.column,
+                "end_line": l.end_line,
+                "end_column": l.end_column,
+                "element": l.element,
+            });
+            if !l.pointer.is_empty() {
+                v["pointer"] = json!(l.pointer);
+            }
+            v
+        }
     }
 }
 

@@ -18,6 +18,8 @@ pub fn shared() -> PathBuf {
 pub struct Case {
     pub dir: PathBuf,
     pub name: String,
+    /// `<format>/<name>`.
+    pub label: String,
     pub old: PathBuf,
     pub new: PathBuf,
 }
@@ -49,8 +51,10 @@ pub fn cases(format: &str) -> Vec<Case> {
         let (Some(old), Some(new)) = (input(&dir, "old"), input(&dir, "new")) else {
             continue;
         };
+        let name = e.file_name().to_string_lossy().into_owned();
         out.push(Case {
-            name: e.file_name().to_string_lossy().into_owned(),
+            label: format!("{format}/{name}"),
+            name,
             dir,
             old,
             new,

@@ -257,6 +257,7 @@ fn loc(schema: &Schema, file: usize, span: Span, element: &str) -> Location {
         end_line: s[2],
         end_column: s[3],
         element: element.to_string(),
+        pointer: String::new(),
     }
 }
 

@@ -78,6 +78,7 @@ fn check(ctx: &Ctx, pair: &FilePair, out: &mut Vec<Finding>) {
             end_line: s[2],
             end_column: s[3],
             element: file.name.clone(),
+            pointer: String::new(),
         }
     };
     out.push(

@@ -1,0 +1,712 @@
+//! Loading one Avro version: `.avsc` schema files, `.avpr` protocols and
+//! `.avdl` IDL (compiled with the `avdl` crate), alone or as a directory
+//! whose named types reference each other across files in any order.
+//!
+//! Every file is parsed twice: by `apache-avro`, which validates it (names,
+//! defaults, logical types, references), and by wirecompat's own walker over
+//! a position-keeping JSON tree, which builds the model with each element's
+//! file and JSON pointer.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::model::*;
+use crate::error::Error;
+use crate::json::{self, LineIndex};
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Import directories for `.avdl` files.
+    pub includes: Vec<PathBuf>,
+}
+
+pub const EXTENSIONS: &[&str] = &["avsc", "avpr", "avdl"];
+
+const PRIMITIVES: &[&str] = &[
+    "null", "boolean", "int", "long", "float", "double", "bytes", "string",
+];
+
+/// Whether `input` is an Avro file, or a directory holding one.
+pub fn accepts(input: &Path) -> bool {
+    if input.is_dir() {
+        return walk(input).map(|v| !v.is_empty()).unwrap_or(false);
+    }
+    input
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+fn walk(dir: &Path) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((d, prefix)) = stack.pop() {
+        let rd = std::fs::read_dir(&d).map_err(|e| Error::io(&d, &e))?;
+        for entry in rd {
+            let entry = entry.map_err(|e| Error::io(&d, &e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let rel = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let ft = entry
+                .file_type()
+                .map_err(|e| Error::io(&entry.path(), &e))?;
+            if ft.is_dir() {
+                stack.push((entry.path(), rel));
+            } else if EXTENSIONS.iter().any(|e| name.ends_with(&format!(".{e}"))) {
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+pub fn load(input: &Path, opts: &LoadOptions) -> Result<Schema, Error> {
+    let (dir, names) = if input.is_dir() {
+        let names = walk(input)?;
+        if names.is_empty() {
+            return Err(Error::input(
+                input.display().to_string(),
+                0,
+                0,
+                "no .avsc, .avpr or .avdl files in this directory",
+            ));
+        }
+        (input.to_path_buf(), names)
+    } else {
+        if !input.exists() {
+            let e = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory");
+            return Err(Error::io(input, &e));
+        }
+        let dir = input
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        (dir, vec![name])
+    };
+    let mut files = Vec::with_capacity(names.len());
+    for name in names {
+        files.push(read_file(&dir, &name, opts)?);
+    }
+    let mut w = Walker {
+        schema: Schema {
+            root: input.display().to_string(),
+            ..Default::default()
+        },
+        refs: Vec::new(),
+    };
+    for (i, f) in files.into_iter().enumerate() {
+        w.schema.files.push(f);
+        w.file(i)?;
+    }
+    w.resolve_refs()?;
+    validate(&w.schema)?;
+    Ok(w.schema)
+}
+
+fn read_file(dir: &Path, name: &str, opts: &LoadOptions) -> Result<File, Error> {
+    let path = dir.join(name);
+    let display = name.to_string();
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, &e))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+            let (l, c) = LineIndex::new(&good).line_col(good.len());
+            return Err(Error::input(display, l, c, "file is not valid UTF-8 text"));
+        }
+    };
+    if name.ends_with(".avdl") {
+        let mut idl = avdl::Idl::new();
+        for inc in &opts.includes {
+            idl.import_dir(inc.clone());
+        }
+        let out = idl.convert(&path).map_err(|report| {
+            let offset = report
+                .labels()
+                .and_then(|mut l| l.next())
+                .map(|l| l.offset())
+                .unwrap_or(0);
+            let (l, c) = LineIndex::new(&text).line_col(offset);
+            Error::input(display.clone(), l, c, report.to_string())
+        })?;
+        return Ok(File {
+            name: name.to_string(),
+            display,
+            source: Source::Idl,
+            json: from_serde(&out.json),
+            text,
+        });
+    }
+    let tree = json::parse(&text).map_err(|e| {
+        let (l, c) = LineIndex::new(&text).line_col(e.offset);
+        Error::input(display.clone(), l, c, format!("invalid JSON: {e}"))
+    })?;
+    Ok(File {
+        name: name.to_string(),
+        display,
+        source: Source::Json,
+        json: tree,
+        text,
+    })
+}
+
+/// A JSON tree without positions, from a `serde_json::Value`.
+fn from_serde(v: &serde_json::Value) -> json::Node {
+    use serde_json::Value as V;
+    let value = match v {
+        V::Null => json::Value::Null,
+        V::Bool(b) => json::Value::Bool(*b),
+        V::Number(n) => json::Value::Number(n.to_string()),
+        V::String(s) => json::Value::String(s.clone()),
+        V::Array(a) => json::Value::Array(a.iter().map(from_serde).collect()),
+        V::Object(m) => json::Value::Object(
+            m.iter()
+                .map(|(k, v)| json::Member {
+                    key: k.clone(),
+                    key_start: 0,
+                    value: from_serde(v),
+                })
+                .collect(),
+        ),
+    };
+    json::Node {
+        start: 0,
+        end: 0,
+        value,
+    }
+}
+
+struct Walker {
+    schema: Schema,
+    /// Type references to check once every file is read: (full name as
+    /// qualified where used, where).
+    refs: Vec<(String, At)>,
+}
+
+fn qualify(name: &str, ns: &str) -> String {
+    if name.contains('.') || ns.is_empty() {
+        name.to_string()
+    } else {
+        format!("{ns}.{name}")
+    }
+}
+
+fn split_name(full: &str) -> (&str, &str) {
+    match full.rfind('.') {
+        Some(i) => (&full[..i], &full[i + 1..]),
+        None => ("", full),
+    }
+}
+
+impl Walker {
+    fn err(&self, at: &At, msg: impl Into<String>) -> Error {
+        let f = &self.schema.files[at.file];
+        let [l, c, _, _] = self.schema.position(at);
+        let _ = f;
+        Error::input(self.schema.files[at.file].display.clone(), l, c, msg)
+    }
+
+    fn file(&mut self, fi: usize) -> Result<(), Error> {
+        let json = self.schema.files[fi].json.clone();
+        let at = At {
+            file: fi,
+            pointer: String::new(),
+            element: String::new(),
+        };
+        let is_protocol = json.get("protocol").is_some();
+        if is_protocol {
+            return self.protocol(&json, at);
+        }
+        let node = self.node(&json, "", at)?;
+        let key = match &node.ty {
+            Ty::Named(n) => n.clone(),
+            _ => self.schema.files[fi].name.clone(),
+        };
+        self.schema.tops.push(Top { key, node });
+        Ok(())
+    }
+
+    fn protocol(&mut self, j: &json::Node, at: At) -> Result<(), Error> {
+        let name = j.get("protocol").and_then(|n| n.as_str()).unwrap_or("");
+        let ns = j
+            .get("namespace")
+            .and_then(|n| n.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| split_name(name).0.to_string());
+        let full = qualify(name, &ns);
+        if let Some(types) = j.get("types").and_then(|t| t.as_array()) {
+            for (i, t) in types.iter().enumerate() {
+                let node =
+                    self.node(t, &ns, at.child("types", None).child(&i.to_string(), None))?;
+                if let Ty::Named(n) = &node.ty {
+                    let key = n.clone();
+                    self.schema.tops.push(Top { key, node });
+                }
+            }
+        }
+        if let Some(json::Value::Object(msgs)) = j.get("messages").map(|m| &m.value) {
+            for m in msgs {
+                let mat = at
+                    .child("messages", None)
+                    .child(&m.key, Some(&format!("{full}.{}", m.key)));
+                let request = match m.value.get("request").and_then(|r| r.as_array()) {
+                    Some(params) => {
+                        self.fields(params, &ns, &mat.child("request", None), &mat.element)?
+                    }
+                    None => Vec::new(),
+                };
+                let response = match m.value.get("response") {
+                    Some(r) => self.node(r, &ns, mat.child("response", None))?,
+                    None => Node {
+                        ty: Ty::Null,
+                        logical: None,
+                        at: mat.clone(),
+                    },
+                };
+                let errors = match m.value.get("errors") {
+                    Some(e) => Some(self.node(e, &ns, mat.child("errors", None))?),
+                    None => None,
+                };
+                let one_way = matches!(
+                    m.value.get("one-way").map(|o| &o.value),
+                    Some(json::Value::Bool(true))
+                );
+                self.schema.messages.push(Message {
+                    key: format!("{full}.{}", m.key),
+                    name: m.key.clone(),
+                    request,
+                    response,
+                    errors,
+                    one_way,
+                    at: mat,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn fields(
+        &mut self,
+        arr: &[json::Node],
+        ns: &str,
+        at: &At,
+        owner: &str,
+    ) -> Result<Vec<Field>, Error> {
+        let mut out = Vec::with_capacity(arr.len());
+        for (i, f) in arr.iter().enumerate() {
+            let name = f
+                .get("name")
+                .and_then(|n| n.as_str())
+                .unwrap_or("")
+                .to_string();
+            let fat = at.child(&i.to_string(), Some(&format!("{owner}.{name}")));
+            let Some(t) = f.get("type") else {
+                return Err(self.err(&fat, format!("field `{name}` has no type")));
+            };
+            let ty = self.node(t, ns, fat.child("type", None))?;
+            let aliases = strings(f.get("aliases"));
+            out.push(Field {
+                name,
+                aliases,
+                ty,
+                default: f.get("default").map(json::Node::to_serde),
+                at: fat,
+                index: i,
+            });
+        }
+        Ok(out)
+    }
+
+    fn node(&mut self, j: &json::Node, ns: &str, at: At) -> Result<Node, Error> {
+        match &j.value {
+            json::Value::String(s) => Ok(Node {
+                ty: self.type_name(s, ns, &at),
+                logical: None,
+                at,
+            }),
+            json::Value::Array(branches) => {
+                let mut out = Vec::with_capacity(branches.len());
+                for (i, b) in branches.iter().enumerate() {
+                    out.push(self.node(b, ns, at.child(&i.to_string(), None))?);
+                }
+                Ok(Node {
+                    ty: Ty::Union(out),
+                    logical: None,
+                    at,
+                })
+            }
+            json::Value::Object(_) => self.object(j, ns, at),
+            _ => Err(self.err(&at, "expected a type: a name, an object or a union")),
+        }
+    }
+
+    fn type_name(&mut self, s: &str, ns: &str, at: &At) -> Ty {
+        match s {
+            "null" => Ty::Null,
+            "boolean" => Ty::Boolean,
+            "int" => Ty::Int,
+            "long" => Ty::Long,
+            "float" => Ty::Float,
+            "double" => Ty::Double,
+            "bytes" => Ty::Bytes,
+            "string" => Ty::String,
+            other => {
+                let full = qualify(other, ns);
+                self.refs.push((full.clone(), at.clone()));
+                Ty::Named(full)
+            }
+        }
+    }
+
+    fn object(&mut self, j: &json::Node, ns: &str, at: At) -> Result<Node, Error> {
+        let Some(t) = j.get("type") else {
+            return Err(self.err(&at, "type object without a `type`"));
+        };
+        let logical = logical(j);
+        let kind = match &t.value {
+            json::Value::String(s) => s.as_str(),
+            // {"type": {...}} or {"type": [...]}: the inner value is the type.
+            _ => return self.node(t, ns, at.child("type", None)),
+        };
+        match kind {
+            "record" | "error" | "enum" | "fixed" => self.named(j, kind, ns, at, logical),
+            "array" => {
+                let items = j
+                    .get("items")
+                    .ok_or_else(|| self.err(&at, "array without `items`"))?;
+                let n = self.node(items, ns, at.child("items", None))?;
+                Ok(Node {
+                    ty: Ty::Array(Box::new(n)),
+                    logical: None,
+                    at,
+                })
+            }
+            "map" => {
+                let values = j
+                    .get("values")
+                    .ok_or_else(|| self.err(&at, "map without `values`"))?;
+                let n = self.node(values, ns, at.child("values", None))?;
+                Ok(Node {
+                    ty: Ty::Map(Box::new(n)),
+                    logical: None,
+                    at,
+                })
+            }
+            p if PRIMITIVES.contains(&p) => Ok(Node {
+                ty: self.type_name(p, ns, &at),
+                logical: logical.filter(|l| logical_fits(l, p)),
+                at,
+            }),
+            other => Ok(Node {
+                ty: self.type_name(other, ns, &at),
+                logical: None,
+                at,
+            }),
+        }
+    }
+
+    fn named(
+        &mut self,
+        j: &json::Node,
+        kind: &str,
+        ns: &str,
+        at: At,
+        logical: Option<Logical>,
+    ) -> Result<Node, Error> {
+        let Some(name) = j.get("name").and_then(|n| n.as_str()) else {
+            return Err(self.err(&at, format!("{kind} without a `name`")));
+        };
+        let own_ns = j.get("namespace").and_then(|n| n.as_str()).unwrap_or(ns);
+        let full = qualify(name, own_ns);
+        let (type_ns, short) = split_name(&full);
+        let (type_ns, short) = (type_ns.to_string(), short.to_string());
+        let at = At {
+            element: full.clone(),
+            ..at
+        };
+        if self.schema.named.contains_key(&full) {
+            return Err(self.err(
+                &at.child("name", None),
+                format!("the name `{full}` is defined twice"),
+            ));
+        }
+        let aliases = strings(j.get("aliases"))
+            .into_iter()
+            .map(|a| qualify(&a, &type_ns))
+            .collect();
+        // Register before the fields, so a recursive reference resolves.
+        self.schema.named.insert(
+            full.clone(),
+            Named {
+                full_name: full.clone(),
+                name: short,
+                aliases,
+                kind: NamedKind::Fixed { size: 0 },
+                logical: None,
+                at: at.clone(),
+            },
+        );
+        let kind = match kind {
+            "record" | "error" => {
+                let fields = match j.get("fields").and_then(|f| f.as_array()) {
+                    Some(f) => self.fields(f, &type_ns, &at.child("fields", None), &full)?,
+                    None => return Err(self.err(&at, format!("record `{full}` without `fields`"))),
+                };
+                NamedKind::Record {
+                    fields,
+                    error: kind == "error",
+                }
+            }
+            "enum" => NamedKind::Enum {
+                symbols: strings(j.get("symbols")),
+                default: j
+                    .get("default")
+                    .and_then(|d| d.as_str())
+                    .map(str::to_string),
+            },
+            _ => NamedKind::Fixed {
+                size: j
+                    .get("size")
+                    .and_then(|s| match &s.value {
+                        json::Value::Number(n) => n.parse().ok(),
+                        _ => None,
+                    })
+                    .ok_or_else(|| {
+                        self.err(&at, format!("fixed `{full}` without a valid `size`"))
+                    })?,
+            },
+        };
+        let logical = match (&kind, logical) {
+            (
+                NamedKind::Fixed { .. },
+                Some(l @ (Logical::Decimal { .. } | Logical::Duration | Logical::Uuid)),
+            ) => Some(l),
+            _ => None,
+        };
+        if let Some(n) = self.schema.named.get_mut(&full) {
+            n.kind = kind;
+            n.logical = logical;
+        }
+        Ok(Node {
+            ty: Ty::Named(full),
+            logical: None,
+            at,
+        })
+    }
+
+    /// References resolve in the enclosing namespace first, then as given.
+    fn resolve_refs(&mut self) -> Result<(), Error> {
+        let mut rename: HashMap<String, String> = HashMap::new();
+        for (full, at) in std::mem::take(&mut self.refs) {
+            if self.schema.named.contains_key(&full) || rename.contains_key(&full) {
+                continue;
+            }
+            let short = split_name(&full).1.to_string();
+            if self.schema.named.contains_key(&short) {
+                rename.insert(full, short);
+            } else {
+                let known: BTreeSet<&str> = self.schema.named.keys().map(String::as_str).collect();
+                let hint = known
+                    .iter()
+                    .find(|k| split_name(k).1 == short.as_str())
+                    .map(|k| format!(" (did you mean `{k}`?)"))
+                    .unwrap_or_default();
+                return Err(self.err(&at, format!("unknown type `{full}`{hint}")));
+            }
+        }
+        if rename.is_empty() {
+            return Ok(());
+        }
+        let fix = |n: &mut Node| fix_names(n, &rename);
+        for t in &mut self.schema.tops {
+            fix(&mut t.node);
+        }
+        for named in self.schema.named.values_mut() {
+            if let NamedKind::Record { fields, .. } = &mut named.kind {
+                for f in fields {
+                    fix(&mut f.ty);
+                }
+            }
+        }
+        for m in &mut self.schema.messages {
+            for f in &mut m.request {
+                fix(&mut f.ty);
+            }
+            fix(&mut m.response);
+            if let Some(e) = &mut m.errors {
+                fix(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn fix_names(n: &mut Node, rename: &HashMap<String, String>) {
+    match &mut n.ty {
+        Ty::Named(name) => {
+            if let Some(r) = rename.get(name) {
+                *name = r.clone();
+            }
+        }
+        Ty::Array(i) | Ty::Map(i) => fix_names(i, rename),
+        Ty::Union(bs) => bs.iter_mut().for_each(|b| fix_names(b, rename)),
+        _ => {}
+    }
+}
+
+fn strings(n: Option<&json::Node>) -> Vec<String> {
+    n.and_then(|n| n.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn logical(j: &json::Node) -> Option<Logical> {
+    let name = j.get("logicalType")?.as_str()?;
+    let num = |k: &str| -> Option<u64> {
+        match &j.get(k)?.value {
+            json::Value::Number(n) => n.parse().ok(),
+            _ => None,
+        }
+    };
+    Some(match name {
+        "decimal" => Logical::Decimal {
+            precision: num("precision")?,
+            scale: num("scale").unwrap_or(0),
+        },
+        "uuid" => Logical::Uuid,
+        "date" => Logical::Date,
+        "time-millis" => Logical::TimeMillis,
+        "time-micros" => Logical::TimeMicros,
+        "timestamp-millis" => Logical::TimestampMillis,
+        "timestamp-micros" => Logical::TimestampMicros,
+        "timestamp-nanos" => Logical::TimestampNanos,
+        "local-timestamp-millis" => Logical::LocalTimestampMillis,
+        "local-timestamp-micros" => Logical::LocalTimestampMicros,
+        "local-timestamp-nanos" => Logical::LocalTimestampNanos,
+        "duration" => Logical::Duration,
+        // Unknown logical types are ignored, as the specification says.
+        _ => return None,
+    })
+}
+
+/// Whether a logical type annotates this primitive (else it is ignored).
+fn logical_fits(l: &Logical, primitive: &str) -> bool {
+    match l {
+        Logical::Decimal { .. } => primitive == "bytes",
+        Logical::Uuid => primitive == "string",
+        Logical::Date | Logical::TimeMillis => primitive == "int",
+        Logical::Duration => false,
+        _ => primitive == "long",
+    }
+}
+
+/// Lets apache-avro parse every schema of the version; its refusal is an
+/// input error on the file that caused it.
+fn validate(schema: &Schema) -> Result<(), Error> {
+    // Named top-level definitions of every file, as JSON, for references.
+    let mut named_json: Vec<(usize, serde_json::Value)> = Vec::new();
+    let mut others: Vec<(usize, serde_json::Value)> = Vec::new();
+    for (fi, f) in schema.files.iter().enumerate() {
+        let v = f.json.to_serde();
+        if let Some(obj) = v.as_object()
+            && obj.contains_key("protocol")
+        {
+            let ns = obj.get("namespace").cloned();
+            for t in obj
+                .get("types")
+                .and_then(|t| t.as_array())
+                .into_iter()
+                .flatten()
+            {
+                let mut t = t.clone();
+                if let (Some(o), Some(ns)) = (t.as_object_mut(), &ns)
+                    && !o.contains_key("namespace")
+                {
+                    o.insert("namespace".into(), ns.clone());
+                }
+                if t.is_object() {
+                    named_json.push((fi, t));
+                }
+            }
+            continue;
+        }
+        let is_named = v
+            .get("type")
+            .and_then(|t| t.as_str())
+            .is_some_and(|t| matches!(t, "record" | "error" | "enum" | "fixed"));
+        if is_named {
+            named_json.push((fi, v));
+        } else {
+            others.push((fi, v));
+        }
+    }
+    let texts: Vec<String> = named_json.iter().map(|(_, v)| v.to_string()).collect();
+    if let Err(e) = apache_avro::Schema::parse_list(&texts) {
+        // Find the file: parse each alone, with the others for references.
+        for (i, (fi, _)) in named_json.iter().enumerate() {
+            let rest: Vec<&String> = texts
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, t)| t)
+                .collect();
+            if let Err(e) = apache_avro::Schema::parse_str_with_list(&texts[i], rest) {
+                return Err(avro_error(schema, *fi, &e.to_string()));
+            }
+        }
+        return Err(avro_error(schema, named_json[0].0, &e.to_string()));
+    }
+    for (fi, v) in &others {
+        if let Err(e) = apache_avro::Schema::parse_str_with_list(&v.to_string(), &texts) {
+            return Err(avro_error(schema, *fi, &e.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// An apache-avro refusal, placed at the first element of the file that the
+/// message names (a field or type name), else at the file's start.
+fn avro_error(schema: &Schema, fi: usize, message: &str) -> Error {
+    let f = &schema.files[fi];
+    let mut best: Option<At> = None;
+    let mut consider = |at: &At, name: &str| {
+        if best.is_none() && !name.is_empty() && message.contains(name) && at.file == fi {
+            best = Some(at.clone());
+        }
+    };
+    for n in schema.named.values() {
+        if let NamedKind::Record { fields, .. } = &n.kind {
+            for fld in fields {
+                consider(&fld.at, &fld.name);
+            }
+        }
+    }
+    for n in schema.named.values() {
+        consider(&n.at, &n.full_name);
+    }
+    let [l, c, _, _] = best.map(|at| schema.position(&at)).unwrap_or([1, 1, 1, 1]);
+    Error::input(
+        f.display.clone(),
+        l,
+        c,
+        format!("invalid Avro schema: {message}"),
+    )
+}

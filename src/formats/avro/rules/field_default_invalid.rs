@@ -1,0 +1,55 @@
+//! Flags a field default that is not valid for the field's type, in a
+//! reader that needs it (the writer lacks the field). The specification
+//! takes a union's default from its *first* branch: `["null", "string"]`
+//! needs `null`, `["string", "null"]` needs a string.
+//!
+//! **Breaks**: the direction whose reader needs the default. Readers that
+//! validate defaults (Java, since Avro 1.9) refuse the schema; others fill
+//! in a value of the wrong type or fail when resolving.
+//!
+//! Example:
+//!
+//! ```text
+//! new:  {"name": "note", "type": ["null", "string"], "default": "none"}
+//! ```
+//!
+//! **Safe change**: make the default match the first branch, reordering the
+//! union if needed (`["string", "null"]` with `"default": "none"`).
+
+use super::prelude::*;
+
+pub static RULE: AvRule = AvRule {
+    meta: RuleMeta {
+        code: "AV203",
+        name: "field-default-invalid",
+        format: Format::Avro,
+        encodings: BINARY,
+        breaks: BOTH,
+        severity: Severity::Error,
+        summary: "a needed field default does not match its type (unions: the first branch)",
+        advice: "make the default match the field's type; for a union, its first branch",
+        peers: &[],
+        source: include_str!("field_default_invalid.rs"),
+    },
+    check: Check::Event(check),
+};
+
+fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
+    let EventKind::InvalidDefault { field, reason } = &ev.kind else {
+        return;
+    };
+    let who = match ev.dir {
+        Direction::Backward => "v(N)",
+        Direction::Forward => "v(N-1)",
+    };
+    out.push(
+        event_finding(&RULE.meta, ctx, ev)
+            .message(format!(
+                "{who} needs the default of field `{}` for the other version's records, and it \
+                 is invalid: {reason}",
+                ev.reader.element
+            ))
+            .arg("field", field.as_str())
+            .build(),
+    );
+}
