@@ -454,3 +454,191 @@ fn karapace_protobuf() {
     }
     settle("karapace-protobuf", found, tally);
 }
+
+/// An Avro schema from a peer's case as `.avsc` text. A string is a type
+/// name (`"null"`, `"int"`), unless it holds a JSON object or array.
+fn avsc_text(v: &Value) -> String {
+    match v {
+        Value::String(s)
+            if serde_json::from_str::<Value>(s).is_ok_and(|j| j.is_object() || j.is_array()) =>
+        {
+            s.clone()
+        }
+        other => other.to_string(),
+    }
+}
+
+fn write_avsc(dir: &Path, name: &str, v: &Value) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, avsc_text(v)).unwrap();
+    p
+}
+
+fn breaks(r: &wirecompat::Report, d: Direction) -> bool {
+    r.findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && f.breaks(d))
+}
+
+/// Apache Avro's own `SchemaCompatibility` tests: can `reader` read data
+/// written with `writer`? wirecompat's backward direction with old = writer
+/// and new = reader. Besides the verdict, every incompatibility Java lists
+/// (type and location) must appear among wirecompat's backward findings: a
+/// finding of a rule declaring that Java type as a peer, at that path (the
+/// traversal path, or either version's JSON pointer).
+#[test]
+fn avro_java_schema_compatibility() {
+    let base = peer_suites().join("avro/java");
+    let cases: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(base.join("cases.json")).unwrap()).unwrap();
+    let rows: Vec<&Value> = cases
+        .iter()
+        .filter(|c| c["checker_under_test"] == "SchemaCompatibility")
+        .collect();
+    assert_eq!(rows.len(), 144);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut found = Vec::new();
+    let mut tally = Tally::default();
+    for c in rows {
+        let id = c["id"].as_str().unwrap();
+        let dir = tmp.path().join(id);
+        let old = write_avsc(&dir, "writer.avsc", &c["writer"]);
+        let new = write_avsc(&dir, "reader.avsc", &c["reader"]);
+        let peer = c["expected"] == "compatible";
+        tally.cases += 1;
+        let mut case_ok = true;
+        let report = run(&old, &new, Profile::Wire, vec![]);
+        let ours = match &report {
+            Ok(r) => verdict_word(!breaks(r, Direction::Backward)),
+            Err(e) => format!("error: {}", e.replace(&dir.display().to_string(), "")),
+        };
+        tally.items += 1;
+        if ours == verdict_word(peer) {
+            tally.items_agreeing += 1;
+        } else {
+            case_ok = false;
+            found.push(Disagreement {
+                case: id.into(),
+                item: "backward".into(),
+                ours: ours.clone(),
+                peer: verdict_word(peer),
+            });
+        }
+        if let Ok(r) = &report {
+            for inc in c["java_incompatibilities"].as_array().into_iter().flatten() {
+                let ty = inc["type"].as_str().unwrap();
+                let loc = inc["location"].as_str().unwrap();
+                let peer_tag = format!("java:{ty}");
+                let hit = r.findings.iter().any(|f| {
+                    f.rule.peers.contains(&peer_tag.as_str())
+                        && f.breaks(Direction::Backward)
+                        && (f.arg("path") == Some(loc)
+                            || f.old.as_ref().is_some_and(|l| l.pointer == loc)
+                            || f.new.as_ref().is_some_and(|l| l.pointer == loc))
+                });
+                tally.items += 1;
+                if hit {
+                    tally.items_agreeing += 1;
+                } else {
+                    case_ok = false;
+                    found.push(Disagreement {
+                        case: id.into(),
+                        item: format!("{ty} at {loc}"),
+                        ours: "no such finding".into(),
+                        peer: "incompatibility".into(),
+                    });
+                }
+            }
+        }
+        if case_ok {
+            tally.cases_agreeing += 1;
+        }
+    }
+    settle("avro-java", found, tally);
+}
+
+/// Confluent Schema Registry's Avro level tests: `new_schema` against the
+/// chronological history at a level; plain levels compare with the last
+/// version only, `_TRANSITIVE` levels with every one.
+#[test]
+fn avro_confluent_levels() {
+    let base = peer_suites().join("avro/confluent");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(base.join("cases.json")).unwrap()).unwrap();
+    let schemas = &v["schemas"];
+    let cases = v["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 32);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut found = Vec::new();
+    let mut tally = Tally::default();
+    for (i, c) in cases.iter().enumerate() {
+        let level = c["level"].as_str().unwrap();
+        let new_name = c["new_schema"].as_str().unwrap();
+        let history: Vec<&str> = c["previous_schemas_chronological"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        let against: Vec<&str> = if level.ends_with("_TRANSITIVE") {
+            history.clone()
+        } else {
+            history.last().into_iter().copied().collect()
+        };
+        let dirs: &[Direction] = match level.trim_end_matches("_TRANSITIVE") {
+            "BACKWARD" => &[Direction::Backward],
+            "FORWARD" => &[Direction::Forward],
+            _ => Direction::BOTH,
+        };
+        let dir = tmp.path().join(i.to_string());
+        let new = write_avsc(&dir.join("new"), "schema.avsc", &schemas[new_name]);
+        let mut ours = "compatible".to_string();
+        for (j, prev) in against.iter().enumerate() {
+            let old = write_avsc(&dir.join(format!("old{j}")), "schema.avsc", &schemas[prev]);
+            match run(&old, &new, Profile::Wire, vec![]) {
+                Ok(r) if dirs.iter().any(|d| breaks(&r, *d)) => ours = "incompatible".into(),
+                Ok(_) => {}
+                Err(e) => ours = format!("error: {e}"),
+            }
+        }
+        let peer = verdict_word(c["compatible"].as_bool().unwrap());
+        tally.cases += 1;
+        tally.items += 1;
+        if ours == peer {
+            tally.cases_agreeing += 1;
+            tally.items_agreeing += 1;
+        } else {
+            found.push(Disagreement {
+                case: format!("{i:02} {level} {new_name} vs {}", history.join(",")),
+                item: level.into(),
+                ours,
+                peer,
+            });
+        }
+    }
+    settle("avro-confluent", found, tally);
+}
+
+/// Karapace's recorded Avro checks: can `reader` read what `writer` wrote?
+#[test]
+fn avro_karapace() {
+    let base = peer_suites().join("avro/karapace");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(base.join("cases.json")).unwrap()).unwrap();
+    let cases = v["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 156);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut found = Vec::new();
+    let mut tally = Tally::default();
+    for (i, c) in cases.iter().enumerate() {
+        let dir = tmp.path().join(i.to_string());
+        let old = write_avsc(&dir, "writer.avsc", &c["writer"]);
+        let new = write_avsc(&dir, "reader.avsc", &c["reader"]);
+        let test = c["test"].as_str().unwrap_or("");
+        let case = format!("{i:03} {}", test.rsplit("::").next().unwrap_or(test));
+        let peer = c["compatible"].as_bool().unwrap();
+        judge_backward(case, &old, &new, vec![], peer, &dir, &mut found, &mut tally);
+    }
+    settle("avro-karapace", found, tally);
+}
