@@ -434,3 +434,94 @@ fn editions_files_compile_and_resolve_features() {
         stderr(&o)
     );
 }
+
+#[test]
+fn avro_directories_resolve_names_across_files() {
+    let t = tempfile::tempdir().unwrap();
+    let money = r#"{"type": "record", "name": "Money", "namespace": "shop",
+  "fields": [{"name": "units", "type": "long"}, {"name": "currency", "type": "string"}]}"#;
+    // Order refers to Money, defined in another file that sorts after it.
+    write(
+        t.path(),
+        "old/a_order.avsc",
+        r#"{"type": "record", "name": "Order", "namespace": "shop",
+  "fields": [{"name": "id", "type": "string"}, {"name": "total", "type": "Money"}]}"#,
+    );
+    write(t.path(), "old/b_money.avsc", money);
+    write(
+        t.path(),
+        "new/a_order.avsc",
+        r#"{"type": "record", "name": "Order", "namespace": "shop",
+  "fields": [{"name": "id", "type": "string"}, {"name": "total", "type": "Money"}]}"#,
+    );
+    write(
+        t.path(),
+        "new/b_money.avsc",
+        &money.replace(r#""type": "long""#, r#""type": "int""#),
+    );
+    let (old, new) = (t.path().join("old"), t.path().join("new"));
+    let o = wirecompat(&[
+        "check",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["format"], "avro");
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "AV103", "{v}");
+    assert_eq!(f["breaks"], serde_json::json!(["backward"]));
+    // Located in the file that defines Money, at the field's type.
+    assert_eq!(f["new"]["path"], "b_money.avsc");
+    assert_eq!(f["new"]["line"], 2);
+    assert_eq!(f["new"]["pointer"], "/fields/0/type");
+    assert!(schema_validator().is_valid(&v));
+}
+
+#[test]
+fn avro_input_errors_exit_2_with_positions() {
+    let t = tempfile::tempdir().unwrap();
+    let ok = write(
+        t.path(),
+        "ok.avsc",
+        r#"{"type": "record", "name": "R", "fields": []}"#,
+    );
+    let cases = [
+        (
+            "syntax.avsc",
+            "{\"type\": \"record\",\n  \"name\": \"R\" \"fields\": []}",
+            "syntax.avsc:2:15:",
+        ),
+        (
+            "unknown.avsc",
+            "{\"type\": \"record\", \"name\": \"R\",\n \"fields\": [{\"name\": \"a\", \"type\": \"Nope\"}]}",
+            "unknown.avsc:2:35: unknown type `Nope`",
+        ),
+        (
+            "default.avsc",
+            "{\"type\": \"record\", \"name\": \"R\",\n \"fields\": [{\"name\": \"amount\", \"type\": \"int\", \"default\": \"ten\"}]}",
+            "default.avsc:2:58: invalid Avro schema",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let bad = write(t.path(), name, text);
+        let o = wirecompat(&["check", ok.to_str().unwrap(), bad.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        assert!(stderr(&o).contains(want), "{name}: {}", stderr(&o));
+    }
+    let idl = write(
+        t.path(),
+        "bad.avdl",
+        "protocol P {\n  record R { int x }\n}\n",
+    );
+    let o = wirecompat(&["check", idl.to_str().unwrap(), idl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.avdl:2:"), "{}", stderr(&o));
+    // Two formats cannot be compared.
+    let proto = write(t.path(), "x.proto", "syntax = \"proto3\";\nmessage M {}\n");
+    let o = wirecompat(&["check", proto.to_str().unwrap(), ok.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is protobuf and NEW"), "{}", stderr(&o));
+}

@@ -692,10 +692,15 @@ fn avro_error(schema: &Schema, fi: usize, message: &str) -> Error {
             best = Some(at.clone());
         }
     };
+    let about_default = message.contains("default");
     for n in schema.named.values() {
         if let NamedKind::Record { fields, .. } = &n.kind {
             for fld in fields {
-                consider(&fld.at, &fld.name);
+                if about_default && fld.default.is_some() {
+                    consider(&fld.at.child("default", None), &fld.name);
+                } else {
+                    consider(&fld.at, &fld.name);
+                }
             }
         }
     }
