@@ -276,10 +276,33 @@ impl Walker {
                         at: mat.clone(),
                     },
                 };
-                let errors = match m.value.get("errors") {
-                    Some(e) => Some(self.node(e, &ns, mat.child("errors", None))?),
-                    None => None,
-                };
+                // A message's errors are a union that always holds `string`
+                // (the system error), declared errors after it.
+                let eat = mat.child("errors", None);
+                let mut branches = vec![Node {
+                    ty: Ty::String,
+                    logical: None,
+                    at: mat.clone(),
+                }];
+                if let Some(e) = m.value.get("errors") {
+                    match self.node(e, &ns, eat.clone())?.ty {
+                        Ty::Union(bs) => branches.extend(bs),
+                        ty => branches.push(Node {
+                            ty,
+                            logical: None,
+                            at: eat.clone(),
+                        }),
+                    }
+                }
+                let errors = Some(Node {
+                    ty: Ty::Union(branches),
+                    logical: None,
+                    at: if m.value.get("errors").is_some() {
+                        eat
+                    } else {
+                        mat.clone()
+                    },
+                });
                 let one_way = matches!(
                     m.value.get("one-way").map(|o| &o.value),
                     Some(json::Value::Bool(true))
@@ -587,10 +610,15 @@ fn logical(j: &json::Node) -> Option<Logical> {
         }
     };
     Some(match name {
-        "decimal" => Logical::Decimal {
-            precision: num("precision")?,
-            scale: num("scale").unwrap_or(0),
-        },
+        "decimal" => {
+            let (precision, scale) = (num("precision")?, num("scale").unwrap_or(0));
+            // The specification ignores a decimal with no precision or a
+            // scale above it.
+            if precision == 0 || scale > precision {
+                return None;
+            }
+            Logical::Decimal { precision, scale }
+        }
         "uuid" => Logical::Uuid,
         "date" => Logical::Date,
         "time-millis" => Logical::TimeMillis,
@@ -637,6 +665,13 @@ fn validate(schema: &Schema) -> Result<(), Error> {
                 .flatten()
             {
                 let mut t = t.clone();
+                // apache-avro parses schemas, not protocols: an `error` is a
+                // record with another keyword.
+                if let Some(o) = t.as_object_mut()
+                    && o.get("type").and_then(|t| t.as_str()) == Some("error")
+                {
+                    o.insert("type".into(), "record".into());
+                }
                 if let (Some(o), Some(ns)) = (t.as_object_mut(), &ns)
                     && !o.contains_key("namespace")
                 {

@@ -60,6 +60,21 @@ pub fn idl_position(text: &str, element: &str) -> [u32; 4] {
             continue;
         }
         let ty = parts[parts.len() - split];
+        // A message parameter: `name(` ... `param` ... `)`.
+        if split == 2
+            && find_decl(text, ty).is_none()
+            && let Some(mpos) = find_message(text, ty)
+        {
+            let param = parts[parts.len() - 1];
+            let close = text[mpos..]
+                .find(')')
+                .map(|c| mpos + c)
+                .unwrap_or(text.len());
+            if let Some(p) = words(text, param, mpos + ty.len()).find(|&p| p < close) {
+                return at(p, param.len());
+            }
+            return at(mpos, ty.len());
+        }
         let Some(tpos) = find_decl(text, ty) else {
             continue;
         };
@@ -98,6 +113,11 @@ fn find_decl(text: &str, name: &str) -> Option<usize> {
             .iter()
             .any(|k| before.ends_with(k))
     })
+}
+
+/// A message declaration: `name` followed by `(`.
+fn find_message(text: &str, name: &str) -> Option<usize> {
+    words(text, name, 0).find(|&i| text[i + name.len()..].trim_start().starts_with('('))
 }
 
 /// A field (or message) named `name` after `from`: followed by `=`, `;`, `(`

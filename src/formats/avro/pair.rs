@@ -71,11 +71,40 @@ fn top_pairs<'a>(old: &'a Schema, new: &'a Schema) -> Vec<(&'a Top, &'a Top)> {
                 _ => false,
             })
         });
+        let n = n.or_else(|| same_short_name(old, o, new));
         if let Some(n) = n {
             out.push((o, n));
         }
     }
     out
+}
+
+/// A named top-level type of v(N-1) left unpaired: the one v(N) type of the
+/// same kind and unqualified name (names compare unqualified), or the v(N)
+/// type that v(N-1)'s aliases name.
+fn same_short_name<'a>(old: &Schema, o: &Top, new: &'a Schema) -> Option<&'a Top> {
+    let Ty::Named(oname) = &o.node.ty else {
+        return None;
+    };
+    let on = old.named(oname)?;
+    if new.named(oname).is_some() {
+        return None;
+    }
+    let same_kind = |n: &Named| std::mem::discriminant(&n.kind) == std::mem::discriminant(&on.kind);
+    let candidates: Vec<&Top> = new
+        .tops
+        .iter()
+        .filter(|t| match &t.node.ty {
+            Ty::Named(n) => new.named(n).is_some_and(|nn| {
+                same_kind(nn) && (nn.name == on.name || on.aliases.contains(&nn.full_name))
+            }),
+            _ => false,
+        })
+        .collect();
+    match candidates.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
 }
 
 /// Every finding between two versions.

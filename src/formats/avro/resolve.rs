@@ -174,10 +174,7 @@ impl<'a> Engine<'a> {
                     let p = format!("{path}/{i}");
                     if let Ty::Union(rb) = &r.ty {
                         self.against_union(b, r, rb, &p);
-                    } else if b.ty == Ty::Null
-                        && r.ty != Ty::Null
-                        && wb.iter().any(|o| o.ty != Ty::Null && self.matches(o, r))
-                    {
+                    } else if b.ty == Ty::Null && r.ty != Ty::Null {
                         let reader = describe(r, self.r);
                         self.emit(EventKind::NullBranch { reader }, &b.at, &r.at, &p);
                     } else {
@@ -249,7 +246,9 @@ impl<'a> Engine<'a> {
                 }
             }
             (wt, rt) if prim(wt).is_some() && wt == rt => self.logical(w, r, path),
-            (wt, rt) if promotes(wt, rt) => {}
+            // A promotion keeps the bytes; a logical type on either side may
+            // still change what they mean (an int date read as a long timestamp).
+            (wt, rt) if promotes(wt, rt) => self.logical(w, r, path),
             _ => self.mismatch(w, r, path),
         }
     }
@@ -401,7 +400,7 @@ pub fn valid_default(v: &serde_json::Value, n: &Node, s: &Schema, top: bool) -> 
                 Ok(())
             } else if top {
                 Err(format!(
-                    "{v} does not match the union's first branch, {} (the specification takes \
+                    "{v} does not match the union's first branch, {} (Avro before 1.12 takes \
                      union defaults from the first branch)",
                     describe(first, s)
                 ))

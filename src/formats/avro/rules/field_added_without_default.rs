@@ -15,6 +15,7 @@
 //! it `["null", "string"]` with `"default": null`).
 
 use super::prelude::*;
+use crate::formats::avro::model::{Field, NamedKind, Schema};
 
 pub static RULE: AvRule = AvRule {
     meta: RuleMeta {
@@ -39,15 +40,43 @@ fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
     if ev.dir != Direction::Backward {
         return;
     }
-    out.push(
-        event_finding(&RULE.meta, ctx, ev)
+    // A field renamed from one whose aliases (in v(N-1)) list the new name:
+    // v(N-1) reads new records through that alias, but v(N) has no alias for
+    // the old name, so for v(N) the field is missing all the same.
+    let renamed = writer_fields(ctx.old, &ev.writer.element)
+        .and_then(|fs| fs.iter().find(|f| f.aliases.iter().any(|a| a == field)));
+    let finding = match renamed {
+        Some(f) => event_finding(&RULE.meta, ctx, ev)
+            .message(format!(
+                "field `{}` was renamed from `{}` without a default: v(N-1)'s alias reads the \
+                 new name, but v(N) has no alias for the old one, so it cannot read v(N-1)'s \
+                 records",
+                ev.reader.element, f.name
+            ))
+            .advice(format!(
+                "list `{}` among `{field}`'s aliases, or give `{field}` a default",
+                f.name
+            )),
+        None => event_finding(&RULE.meta, ctx, ev)
             .message(format!(
                 "field `{}` was added without a default: v(N) cannot read v(N-1)'s records, \
                  which lack it",
                 ev.reader.element
             ))
-            .advice(format!("give `{field}` a default matching its type"))
-            .arg("field", ev.reader.element.as_str())
-            .build(),
-    );
+            .advice(format!("give `{field}` a default matching its type")),
+    };
+    out.push(finding.arg("field", ev.reader.element.as_str()).build());
+}
+
+/// The fields of the writer's record (or protocol message request) that an
+/// event's writer location names.
+fn writer_fields<'a>(s: &'a Schema, element: &str) -> Option<&'a [Field]> {
+    match s.named(element).map(|n| &n.kind) {
+        Some(NamedKind::Record { fields, .. }) => Some(fields),
+        _ => s
+            .messages
+            .iter()
+            .find(|m| m.key == element)
+            .map(|m| m.request.as_slice()),
+    }
 }

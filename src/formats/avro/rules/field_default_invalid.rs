@@ -1,11 +1,15 @@
 //! Flags a field default that is not valid for the field's type, in a
-//! reader that needs it (the writer lacks the field). The specification
-//! takes a union's default from its *first* branch: `["null", "string"]`
-//! needs `null`, `["string", "null"]` needs a string.
+//! reader that needs it (the writer lacks the field). The specification up to
+//! Avro 1.11 takes a union's default from its *first* branch: `["null",
+//! "string"]` needs `null`, `["string", "null"]` needs a string. Avro 1.12
+//! accepts a default that matches any branch, but readers built on earlier
+//! releases (Java before 1.12, among others) still take the first branch.
 //!
-//! **Breaks**: the direction whose reader needs the default. Readers that
-//! validate defaults (Java, since Avro 1.9) refuse the schema; others fill
-//! in a value of the wrong type or fail when resolving.
+//! **Breaks**: the direction whose reader needs the default, for readers
+//! before Avro 1.12: those that validate defaults (Java 1.9 to 1.11) refuse
+//! the schema, others fill in a value of the wrong type or fail when
+//! resolving. It is a warning, because 1.12 readers accept it. (A default
+//! that matches no branch at all is refused when the schema is loaded.)
 //!
 //! Example:
 //!
@@ -25,8 +29,8 @@ pub static RULE: AvRule = AvRule {
         format: Format::Avro,
         encodings: BINARY,
         breaks: BOTH,
-        severity: Severity::Error,
-        summary: "a needed field default does not match its type (unions: the first branch)",
+        severity: Severity::Warning,
+        summary: "a needed union default matches a later branch, not the first: readers before Avro 1.12 fail",
         advice: "make the default match the field's type; for a union, its first branch",
         peers: &[],
         source: include_str!("field_default_invalid.rs"),
@@ -35,7 +39,7 @@ pub static RULE: AvRule = AvRule {
 };
 
 fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
-    let EventKind::InvalidDefault { field, reason } = &ev.kind else {
+    let EventKind::InvalidDefault { reason, .. } = &ev.kind else {
         return;
     };
     let who = match ev.dir {
@@ -49,7 +53,7 @@ fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
                  is invalid: {reason}",
                 ev.reader.element
             ))
-            .arg("field", field.as_str())
+            .arg("field", ev.reader.element.as_str())
             .build(),
     );
 }

@@ -16,6 +16,7 @@
 //! default can be rolled back to.
 
 use super::prelude::*;
+use crate::formats::avro::model::{Field, NamedKind, Schema};
 
 pub static RULE: AvRule = AvRule {
     meta: RuleMeta {
@@ -40,8 +41,24 @@ fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
     if ev.dir != Direction::Forward {
         return;
     }
-    out.push(
-        event_finding(&RULE.meta, ctx, ev)
+    // A field renamed in v(N) with the old name among its aliases: v(N)
+    // reads old records through the alias, v(N-1) has no alias for the new
+    // name, so for v(N-1) the field is gone all the same.
+    let renamed = writer_fields(ctx.new, &ev.writer.element)
+        .and_then(|fs| fs.iter().find(|f| f.aliases.iter().any(|a| a == field)));
+    let finding = match renamed {
+        Some(f) => event_finding(&RULE.meta, ctx, ev)
+            .message(format!(
+                "field `{}`, which has no default in v(N-1), was renamed `{}`: v(N)'s alias \
+                 reads the old name, but v(N-1) has no alias for the new one, so it cannot \
+                 read v(N)'s records",
+                ev.reader.element, f.name
+            ))
+            .advice(format!(
+                "first release `{field}` with the alias `{}` (or a default); rename it later",
+                f.name
+            )),
+        None => event_finding(&RULE.meta, ctx, ev)
             .message(format!(
                 "field `{}`, which has no default in v(N-1), was removed: v(N-1) cannot read \
                  v(N)'s records, which lack it",
@@ -49,8 +66,20 @@ fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
             ))
             .advice(format!(
                 "first give `{field}` a default in a release that still writes it; remove it later"
-            ))
-            .arg("field", ev.reader.element.as_str())
-            .build(),
-    );
+            )),
+    };
+    out.push(finding.arg("field", ev.reader.element.as_str()).build());
+}
+
+/// The fields of the writer's record (or protocol message request) that an
+/// event's writer location names.
+fn writer_fields<'a>(s: &'a Schema, element: &str) -> Option<&'a [Field]> {
+    match s.named(element).map(|n| &n.kind) {
+        Some(NamedKind::Record { fields, .. }) => Some(fields),
+        _ => s
+            .messages
+            .iter()
+            .find(|m| m.key == element)
+            .map(|m| m.request.as_slice()),
+    }
 }

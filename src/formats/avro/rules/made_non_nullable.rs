@@ -42,9 +42,20 @@ fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
     out.push(
         event_finding(&RULE.meta, ctx, ev)
             .message(format!(
-                "`{}` was nullable and is now {reader}: v(N) fails on v(N-1)'s null values",
-                ev.reader.element
+                "{} was nullable and is now {reader}: v(N) fails on v(N-1)'s null values",
+                subject(ev)
             ))
             .build(),
     );
+}
+
+/// What was nullable: the element of the writer's `null` branch, which is
+/// the field (or message) holding the union. The reader's element would name
+/// a record or enum defined in place instead of the field that holds it.
+fn subject(ev: &Event) -> String {
+    if ev.writer.element.is_empty() {
+        "the top-level schema".into()
+    } else {
+        format!("`{}`", ev.writer.element)
+    }
 }

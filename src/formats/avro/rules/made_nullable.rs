@@ -44,9 +44,20 @@ fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
     out.push(
         event_finding(&RULE.meta, ctx, ev)
             .message(format!(
-                "`{}` was {reader} and is now nullable: v(N-1) fails on the nulls v(N) writes",
-                ev.reader.element
+                "{} was {reader} and is now nullable: v(N-1) fails on the nulls v(N) writes",
+                subject(ev)
             ))
             .build(),
     );
+}
+
+/// What was nullable: the element of the writer's `null` branch, which is
+/// the field (or message) holding the union. The reader's element would name
+/// a record or enum defined in place instead of the field that holds it.
+fn subject(ev: &Event) -> String {
+    if ev.writer.element.is_empty() {
+        "the top-level schema".into()
+    } else {
+        format!("`{}`", ev.writer.element)
+    }
 }

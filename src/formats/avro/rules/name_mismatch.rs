@@ -40,9 +40,16 @@ fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
         return;
     };
     let (o, n) = old_new(ev, writer, reader);
-    let who = match ev.dir {
-        Direction::Backward => "v(N) has no alias for the old name",
-        Direction::Forward => "v(N-1) has no alias for the new name",
+    // Both directions' events merge into one finding, which keeps the first
+    // message: describe both readers, not only this event's.
+    let lacks = |s: &crate::formats::avro::model::Schema, name: &str, other: &str| {
+        s.named(name)
+            .is_none_or(|t| !t.aliases.iter().any(|a| a == other))
+    };
+    let who = match (lacks(ctx.new, n, o), lacks(ctx.old, o, n)) {
+        (true, true) => "neither version has an alias for the other's name",
+        (true, false) => "v(N) has no alias for the old name",
+        _ => "v(N-1) has no alias for the new name",
     };
     out.push(
         event_finding(&RULE.meta, ctx, ev)

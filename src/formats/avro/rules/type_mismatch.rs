@@ -43,8 +43,8 @@ fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
     out.push(
         event_finding(&RULE.meta, ctx, ev)
             .message(format!(
-                "type changed from {o} to {n}: Avro cannot resolve one against the other, so \
-                 readers of each version fail on the other's data"
+                "type changed from {o} to {n}: Avro cannot resolve the writer's type to the \
+                 reader's, so the reader fails on that data"
             ))
             .arg("old_type", o.as_str())
             .arg("new_type", n.as_str())
