@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "wirecompat",
     version,
     about = "Can release N and N-1 of your wire contracts read each other's data?",
-    long_about = "wirecompat compares two versions of a Protobuf tree and says, per direction, \
+    long_about = "wirecompat compares two versions of a Protobuf, Avro or JSON Schema contract and says, per direction, \
                   whether v(N) reads what v(N-1) wrote (backward: the rollout) and whether v(N-1) \
                   reads what v(N) wrote (forward: the rollback). Exit codes: 0 compatible at the \
                   level, 1 a finding blocks at the level, 2 usage or input error."
@@ -37,8 +37,9 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Release N-1: a directory of .proto files, a .proto file, or a
-    /// FileDescriptorSet / buf image (.binpb, .pb).
+    /// Release N-1: a directory of .proto files, a .proto file, a
+    /// FileDescriptorSet / buf image (.binpb, .pb); an Avro .avsc, .avpr or
+    /// .avdl file or directory; a JSON Schema .json file or directory.
     pub old: PathBuf,
     /// Release N, in the same forms.
     pub new: PathBuf,
@@ -59,6 +60,22 @@ pub struct CheckArgs {
     /// Protobuf import path for the new version only.
     #[arg(long = "new-include", value_name = "DIR")]
     pub new_include: Vec<PathBuf>,
+    /// Let directions that a rule could not decide pass (they are still
+    /// reported as unknown). By default an undecided direction blocks.
+    #[arg(long)]
+    pub allow_unknown: bool,
+    /// JSON Schema: draft for documents without `$schema`
+    /// (4, 6, 7, 2019-09, 2020-12; default 2020-12).
+    #[arg(long, value_name = "DRAFT")]
+    pub draft: Option<String>,
+    /// JSON Schema: treat a closed content model (`additionalProperties:
+    /// false`) as open, the way Confluent's lenient policy does.
+    #[arg(long)]
+    pub lenient: bool,
+    /// JSON Schema: treat `format` as an assertion (default: annotation, as
+    /// draft 2019-09 and later say).
+    #[arg(long)]
+    pub format_assertion: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

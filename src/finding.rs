@@ -122,6 +122,9 @@ pub struct Finding {
     /// Directions this change breaks; empty for a finding that breaks nothing
     /// today (for example a deleted field number left unreserved).
     pub breaks: Vec<Direction>,
+    /// Directions the rule could not decide (the message says why). An
+    /// undecided guarded direction keeps a check from passing.
+    pub unknown: Vec<Direction>,
     pub severity: Severity,
     pub message: String,
     pub old: Option<Location>,
@@ -164,6 +167,7 @@ impl FindingBuilder {
             f: Finding {
                 rule,
                 breaks: rule.breaks.to_vec(),
+                unknown: Vec::new(),
                 severity: rule.severity,
                 message: String::new(),
                 old: None,
@@ -180,6 +184,18 @@ impl FindingBuilder {
         v.sort();
         v.dedup();
         self.f.breaks = v;
+        self
+    }
+
+    /// The rule could not decide these directions: they break nothing known,
+    /// and the finding is a warning.
+    pub fn undecided(mut self, dirs: &[Direction]) -> Self {
+        let mut v = dirs.to_vec();
+        v.sort();
+        v.dedup();
+        self.f.unknown = v;
+        self.f.breaks.clear();
+        self.f.severity = Severity::Warning;
         self
     }
 
@@ -249,4 +265,40 @@ pub fn sort_findings(findings: &mut [Finding]) {
             .then_with(|| a.rule.code.cmp(b.rule.code))
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
     });
+}
+
+/// Merges findings that two directions report for the same rule at the same
+/// places: their directions add up; different messages are joined.
+pub fn merge_directions(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        let same = out
+            .iter_mut()
+            .find(|g| g.rule.code == f.rule.code && g.old == f.old && g.new == f.new);
+        match same {
+            Some(g) => {
+                for d in &f.breaks {
+                    if !g.breaks.contains(d) {
+                        g.breaks.push(*d);
+                    }
+                }
+                for d in &f.unknown {
+                    if !g.unknown.contains(d) && !g.breaks.contains(d) {
+                        g.unknown.push(*d);
+                    }
+                }
+                g.unknown.retain(|d| !g.breaks.contains(d));
+                g.breaks.sort();
+                g.unknown.sort();
+                if f.severity < g.severity {
+                    g.severity = f.severity;
+                }
+                if g.message != f.message && !g.message.contains(&f.message) {
+                    g.message = format!("{}; {}", g.message, f.message);
+                }
+            }
+            None => out.push(f),
+        }
+    }
+    out
 }

@@ -20,7 +20,7 @@ pub use level::Level;
 pub use report::Report;
 
 pub use formats::protobuf::Profile;
-use formats::{avro, protobuf};
+use formats::{avro, jsonschema, protobuf};
 
 /// What `check` needs besides the two inputs.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +33,14 @@ pub struct CheckOptions {
     pub old_includes: Vec<PathBuf>,
     /// Include paths for the new version only.
     pub new_includes: Vec<PathBuf>,
+    /// Let directions a rule cannot decide pass.
+    pub allow_unknown: bool,
+    /// JSON Schema: draft for files without `$schema`.
+    pub draft: Option<formats::jsonschema::Draft>,
+    /// JSON Schema: lenient content model (Confluent's lenient mode).
+    pub lenient: bool,
+    /// JSON Schema: check `format` as an assertion.
+    pub format_assertion: bool,
 }
 
 /// Compares `old` (release N-1) with `new` (release N).
@@ -48,6 +56,7 @@ pub fn check(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Erro
     match fo {
         rule::Format::Protobuf => check_protobuf(old, new, opts),
         rule::Format::Avro => check_avro(old, new, opts),
+        rule::Format::JsonSchema => check_jsonschema(old, new, opts),
     }
 }
 
@@ -92,6 +101,25 @@ fn check_avro(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Err
     ))
 }
 
+fn check_jsonschema(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Error> {
+    let lo = jsonschema::LoadOptions { draft: opts.draft };
+    let o = jsonschema::load_version(old, &lo)?;
+    let n = jsonschema::load_version(new, &lo)?;
+    let policy = jsonschema::Policy {
+        lenient: opts.lenient,
+        format_assertion: opts.format_assertion,
+    };
+    let findings = jsonschema::compare(&o.schema, &n.schema, policy);
+    Ok(report(
+        rule::Format::JsonSchema,
+        if opts.lenient { "lenient" } else { "strict" },
+        opts,
+        (&o.schema.root, o.source_dir.as_deref()),
+        (&n.schema.root, n.source_dir.as_deref()),
+        findings,
+    ))
+}
+
 /// Sorts findings and gathers the lines they point at.
 fn report(
     format: rule::Format,
@@ -114,6 +142,7 @@ fn report(
         new_root: new.0.to_string(),
         findings,
         sources,
+        allow_unknown: opts.allow_unknown,
     }
 }
 

@@ -6,6 +6,7 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::Parser;
+use wirecompat::formats::jsonschema::Draft;
 use wirecompat::{CheckOptions, Level, Profile, report, rule};
 
 use cli::{Cli, Command, OutputFormat, ProfileArg};
@@ -46,6 +47,16 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let draft = match args.draft.as_deref().map(|d| (d, Draft::parse(d))) {
+                None => None,
+                Some((_, Some(d))) => Some(d),
+                Some((d, None)) => {
+                    eprintln!(
+                        "wirecompat: unknown draft {d:?}: expected 4, 6, 7, 2019-09 or 2020-12"
+                    );
+                    return ExitCode::from(2);
+                }
+            };
             let opts = CheckOptions {
                 level,
                 profile: match args.profile {
@@ -55,6 +66,10 @@ fn main() -> ExitCode {
                 includes: args.include,
                 old_includes: args.old_include,
                 new_includes: args.new_include,
+                allow_unknown: args.allow_unknown,
+                draft,
+                lenient: args.lenient,
+                format_assertion: args.format_assertion,
             };
             match wirecompat::check(&args.old, &args.new, &opts) {
                 Ok(r) => {

@@ -18,6 +18,8 @@ use crate::finding::{Direction, Severity};
 pub enum Format {
     Protobuf,
     Avro,
+    #[serde(rename = "jsonschema")]
+    JsonSchema,
 }
 
 impl Format {
@@ -25,6 +27,7 @@ impl Format {
         match self {
             Format::Protobuf => "protobuf",
             Format::Avro => "avro",
+            Format::JsonSchema => "jsonschema",
         }
     }
 }
@@ -89,6 +92,11 @@ pub fn catalogue() -> Vec<&'static RuleMeta> {
         .iter()
         .map(|r| &r.meta)
         .chain(crate::formats::avro::rules::RULES.iter().map(|r| &r.meta))
+        .chain(
+            crate::formats::jsonschema::rules::RULES
+                .iter()
+                .map(|r| &r.meta),
+        )
         .collect();
     all.sort_by_key(|r| r.code);
     all

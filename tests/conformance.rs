@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use wirecompat::formats::jsonschema::Draft;
 use wirecompat::{CheckOptions, Direction, Level, Profile, Severity};
 
 /// One difference between wirecompat and a peer.
@@ -28,6 +29,10 @@ struct Disagreement {
 struct Ledger {
     #[serde(default)]
     disagree: Vec<Entry>,
+    /// Reasons shared by many entries: an entry's `why = "@key"` refers to
+    /// `[reasons] key = "..."`.
+    #[serde(default)]
+    reasons: BTreeMap<String, String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -45,6 +50,8 @@ struct Tally {
     cases_agreeing: usize,
     items: usize,
     items_agreeing: usize,
+    /// Expectations wirecompat answered `unknown` (also in the ledger).
+    items_unknown: usize,
 }
 
 fn peer_suites() -> PathBuf {
@@ -67,8 +74,17 @@ fn settle(suite: &str, found: Vec<Disagreement>, tally: Tally) {
         toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut problems = Vec::new();
     for e in &ledger.disagree {
+        let why = match e.why.strip_prefix('@') {
+            Some(key) => ledger.reasons.get(key).cloned().unwrap_or_else(|| {
+                panic!(
+                    "{suite} ledger entry {} {}: no reason {key:?}",
+                    e.case, e.item
+                )
+            }),
+            None => e.why.clone(),
+        };
         assert!(
-            e.why.trim().len() > 10,
+            why.trim().len() > 10,
             "{suite} ledger entry {} {} needs a reason",
             e.case,
             e.item
@@ -105,12 +121,13 @@ fn settle(suite: &str, found: Vec<Disagreement>, tally: Tally) {
     }
     println!(
         "conformance {suite}: {} cases, {} agree fully; {} expectations, {} agree, {} disagree \
-         (each listed with its reason in tests/conformance/{suite}.toml)",
+         on purpose, {} unknown (each listed with its reason in tests/conformance/{suite}.toml)",
         tally.cases,
         tally.cases_agreeing,
         tally.items,
         tally.items_agreeing,
-        found.len()
+        found.len() - tally.items_unknown,
+        tally.items_unknown,
     );
     assert!(problems.is_empty(), "{suite}:\n{}", problems.join("\n"));
 }
@@ -641,4 +658,269 @@ fn avro_karapace() {
         judge_backward(case, &old, &new, vec![], peer, &dir, &mut found, &mut tally);
     }
     settle("avro-karapace", found, tally);
+}
+
+// ---------------------------------------------------------------- JSON Schema
+
+/// One JSON Schema case in the suites' common form.
+struct JsCase {
+    name: String,
+    old: Value,
+    new: Value,
+    /// Peer labels: `item` ("backward", "forward", "backward-lenient") and
+    /// whether the peer calls that direction compatible.
+    labels: Vec<(&'static str, bool)>,
+}
+
+fn js_options(draft: Option<Draft>, lenient: bool) -> CheckOptions {
+    CheckOptions {
+        level: Level::Full,
+        draft,
+        lenient,
+        ..Default::default()
+    }
+}
+
+/// Runs every case and compares each labelled direction. A direction
+/// wirecompat leaves undecided is an `unknown`; it is ledgered like a
+/// disagreement (so that no case goes unexplained) but counted apart.
+fn js_suite(suite: &str, cases: &[JsCase], draft: Option<Draft>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut found = Vec::new();
+    let mut tally = Tally::default();
+    for (i, c) in cases.iter().enumerate() {
+        if c.labels.is_empty() {
+            continue;
+        }
+        let dir = tmp.path().join(i.to_string());
+        std::fs::create_dir_all(&dir).unwrap();
+        let (old, new) = (dir.join("old.json"), dir.join("new.json"));
+        std::fs::write(&old, serde_json::to_string_pretty(&c.old).unwrap()).unwrap();
+        std::fs::write(&new, serde_json::to_string_pretty(&c.new).unwrap()).unwrap();
+        let case = format!("{i:03} {}", c.name);
+        tally.cases += 1;
+        let mut all = true;
+        let mut results: BTreeMap<bool, Result<wirecompat::Report, String>> = BTreeMap::new();
+        for &(item, peer) in &c.labels {
+            tally.items += 1;
+            let lenient = item.ends_with("-lenient");
+            let r = results.entry(lenient).or_insert_with(|| {
+                wirecompat::check(&old, &new, &js_options(draft, lenient))
+                    .map_err(|e| e.to_string())
+            });
+            let d = if item.starts_with("backward") {
+                Direction::Backward
+            } else {
+                Direction::Forward
+            };
+            let ours = match r {
+                Ok(r) => r.direction_word(d).to_string(),
+                Err(e) => format!("error: {}", e.replace(&dir.display().to_string(), "")),
+            };
+            let peer = verdict_word(peer);
+            if ours == peer {
+                tally.items_agreeing += 1;
+                continue;
+            }
+            all = false;
+            if ours == "unknown" {
+                tally.items_unknown += 1;
+            }
+            found.push(Disagreement {
+                case: case.clone(),
+                item: item.to_string(),
+                ours,
+                peer,
+            });
+        }
+        if all {
+            tally.cases_agreeing += 1;
+        }
+    }
+    settle(suite, found, tally);
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&strip_trailing_commas(&text))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Confluent's 2020-12 examples file has trailing commas: drop a comma
+/// whose next non-blank character closes an object or array.
+fn strip_trailing_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let (mut in_str, mut escaped) = (false, false);
+    for (i, &ch) in chars.iter().enumerate() {
+        if in_str {
+            out.push(ch);
+            match ch {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        if ch == '"' {
+            in_str = true;
+        }
+        if ch == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some('}') | Some(']')) {
+                continue;
+            }
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// The suites in the common `{name, old, new, expect}` form.
+fn common_cases(suite: &str) -> Vec<JsCase> {
+    let v = read_json(
+        &peer_suites()
+            .join("jsonschema")
+            .join(suite)
+            .join("cases.json"),
+    );
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let mut labels = Vec::new();
+            for item in ["backward", "forward"] {
+                if let Some(b) = c["expect"][item].as_bool() {
+                    labels.push((item, b));
+                }
+            }
+            JsCase {
+                name: c["name"].as_str().unwrap_or("").to_string(),
+                old: c["old"].clone(),
+                new: c["new"].clone(),
+                labels,
+            }
+        })
+        .collect()
+}
+
+/// Confluent's four files: `compatible` is BACKWARD under its strict
+/// policy, `compatible_lenient` BACKWARD under lenient. Schemas without
+/// `$schema` are draft 7 there.
+#[test]
+fn jsonschema_confluent() {
+    let mut cases = Vec::new();
+    for file in [
+        "diff-schema-examples.json",
+        "diff-schema-examples-2020-12.json",
+        "diff-combined-schema-examples.json",
+        "diff-combined-schema-examples-2020-12.json",
+    ] {
+        let v = read_json(&peer_suites().join("jsonschema/confluent").join(file));
+        let stem = file.trim_end_matches(".json").trim_start_matches("diff-");
+        for c in v.as_array().unwrap() {
+            let mut labels = vec![("backward", c["compatible"].as_bool().unwrap())];
+            if let Some(l) = c["compatible_lenient"].as_bool() {
+                labels.push(("backward-lenient", l));
+            }
+            cases.push(JsCase {
+                name: format!("{stem}: {}", c["description"].as_str().unwrap_or("")),
+                old: c["original_schema"].clone(),
+                new: c["update_schema"].clone(),
+                labels,
+            });
+        }
+    }
+    assert_eq!(cases.len(), 104 + 113 + 28 + 18);
+    js_suite("jsonschema-confluent", &cases, Some(Draft::D7));
+}
+
+#[test]
+fn jsonschema_apicurio() {
+    let cases = common_cases("apicurio");
+    assert_eq!(cases.len(), 145);
+    js_suite("jsonschema-apicurio", &cases, Some(Draft::D7));
+}
+
+#[test]
+fn jsonschema_jsoncompat() {
+    let cases = common_cases("jsoncompat");
+    assert_eq!(cases.len(), 63);
+    js_suite("jsonschema-jsoncompat", &cases, Some(Draft::D2020));
+}
+
+#[test]
+fn jsonschema_jsonsubschema() {
+    let cases = common_cases("jsonsubschema");
+    assert_eq!(cases.len(), 450);
+    js_suite("jsonschema-jsonsubschema", &cases, Some(Draft::D4));
+}
+
+#[test]
+fn jsonschema_karapace() {
+    let cases = common_cases("karapace");
+    assert_eq!(cases.len(), 321);
+    js_suite("jsonschema-karapace", &cases, Some(Draft::D7));
+}
+
+#[test]
+fn jsonschema_getsentry() {
+    let cases = common_cases("getsentry");
+    assert_eq!(cases.len(), 85);
+    js_suite("jsonschema-getsentry", &cases, Some(Draft::D7));
+}
+
+/// jsoncompat's witness instances validate as its labels say (checked with
+/// the `jsonschema` crate), and none contradicts wirecompat: an instance
+/// valid under OLD and invalid under NEW proves backward broken, so
+/// wirecompat must not call backward compatible (and the same forward).
+#[test]
+fn jsonschema_jsoncompat_witnesses() {
+    let path = peer_suites().join("jsonschema/jsoncompat/cases.json");
+    let v = read_json(&path);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for (i, c) in v.as_array().unwrap().iter().enumerate() {
+        let name = c["name"].as_str().unwrap_or("");
+        let vo = jsonschema::draft202012::new(&c["old"]).expect("old compiles");
+        let vn = jsonschema::draft202012::new(&c["new"]).expect("new compiles");
+        let dir = tmp.path().join(i.to_string());
+        std::fs::create_dir_all(&dir).unwrap();
+        let (old, new) = (dir.join("old.json"), dir.join("new.json"));
+        std::fs::write(&old, c["old"].to_string()).unwrap();
+        std::fs::write(&new, c["new"].to_string()).unwrap();
+        let r = wirecompat::check(&old, &new, &js_options(Some(Draft::D2020), false))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (group, want_old, want_new) in [
+            ("old_only", true, false),
+            ("new_only", false, true),
+            ("both", true, true),
+        ] {
+            for w in c["witnesses"][group].as_array().into_iter().flatten() {
+                checked += 1;
+                if vo.is_valid(w) != want_old || vn.is_valid(w) != want_new {
+                    problems.push(format!("{name}: {group} witness {w} does not validate so"));
+                }
+                let contradicted = match group {
+                    "old_only" => Some(Direction::Backward),
+                    "new_only" => Some(Direction::Forward),
+                    _ => None,
+                };
+                if let Some(d) = contradicted
+                    && r.direction_word(d) == "compatible"
+                {
+                    problems.push(format!(
+                        "{name}: wirecompat calls {} compatible, but {w} is valid only under {}",
+                        d.as_str(),
+                        if want_old { "OLD" } else { "NEW" }
+                    ));
+                }
+            }
+        }
+    }
+    println!("jsoncompat witnesses: {checked} instances checked");
+    assert_eq!(checked, 116);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

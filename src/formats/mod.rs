@@ -2,6 +2,7 @@
 //! below this module; the core sees findings.
 
 pub mod avro;
+pub mod jsonschema;
 pub mod protobuf;
 
 use std::path::Path;
@@ -20,13 +21,16 @@ pub fn detect(input: &Path) -> Result<Format, Error> {
         if protobuf::load::accepts(input) {
             return Ok(Format::Protobuf);
         }
+        if jsonschema::load::accepts(input) {
+            return Ok(Format::JsonSchema);
+        }
         return Err(Error::usage(format!(
             "{}: not a contract wirecompat reads: expected .proto, a descriptor set \
-             (.binpb, .pb), .avsc, .avpr or .avdl, or a directory of them",
+             (.binpb, .pb), .avsc, .avpr, .avdl, a .json JSON Schema, or a directory of them",
             input.display()
         )));
     }
-    let (mut proto, mut avro) = (false, false);
+    let (mut proto, mut avro, mut json) = (false, false, false);
     let mut stack = vec![input.to_path_buf()];
     while let Some(d) = stack.pop() {
         let rd = std::fs::read_dir(&d).map_err(|e| Error::io(&d, &e))?;
@@ -44,24 +48,27 @@ pub fn detect(input: &Path) -> Result<Format, Error> {
                 .any(|e| name.ends_with(&format!(".{e}")))
             {
                 avro = true;
+            } else if name.ends_with(".json") {
+                json = true;
             }
         }
         if proto && avro {
             break;
         }
     }
-    match (proto, avro) {
-        (true, false) => Ok(Format::Protobuf),
-        (false, true) => Ok(Format::Avro),
-        (true, true) => Err(Error::usage(format!(
+    match (proto, avro, json) {
+        (true, false, _) => Ok(Format::Protobuf),
+        (false, true, _) => Ok(Format::Avro),
+        (false, false, true) => Ok(Format::JsonSchema),
+        (true, true, _) => Err(Error::usage(format!(
             "{} holds both Protobuf and Avro contracts: point at one format's directory",
             input.display()
         ))),
-        (false, false) => Err(Error::input(
+        (false, false, false) => Err(Error::input(
             input.display().to_string(),
             0,
             0,
-            "no .proto, .avsc, .avpr or .avdl files in this directory",
+            "no .proto, .avsc, .avpr, .avdl or .json files in this directory",
         )),
     }
 }

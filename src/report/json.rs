@@ -39,6 +39,7 @@ fn finding(r: &Report, f: &Finding) -> Value {
         "name": f.rule.name,
         "format": f.rule.format.as_str(),
         "breaks": f.breaks.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
+        "unknown": f.unknown.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
         "severity": f.severity.as_str(),
         "blocking": r.blocks(f),
         "message": f.message,

@@ -27,6 +27,8 @@ pub struct Report {
     pub new_root: String,
     pub findings: Vec<Finding>,
     pub sources: Sources,
+    /// Let undecided directions pass (`--allow-unknown`).
+    pub allow_unknown: bool,
 }
 
 impl Report {
@@ -36,6 +38,28 @@ impl Report {
 
     pub fn compatible(&self) -> bool {
         !self.findings.iter().any(|f| self.blocks(f))
+            && (self.allow_unknown || self.undecided().is_empty())
+    }
+
+    /// Guarded directions some finding could not decide (and no error breaks).
+    pub fn undecided(&self) -> Vec<Direction> {
+        self.level
+            .directions()
+            .iter()
+            .copied()
+            .filter(|d| !self.broken(*d) && self.findings.iter().any(|f| f.unknown.contains(d)))
+            .collect()
+    }
+
+    /// `compatible`, `incompatible` or `unknown` for one direction.
+    pub fn direction_word(&self, d: Direction) -> &'static str {
+        if self.broken(d) {
+            "incompatible"
+        } else if self.findings.iter().any(|f| f.unknown.contains(&d)) {
+            "unknown"
+        } else {
+            "compatible"
+        }
     }
 
     /// Whether any error breaks direction `d` (whatever the level).
@@ -81,6 +105,15 @@ impl Report {
                 ));
             }
             return s;
+        }
+        let undecided = self.undecided();
+        if !self.findings.iter().any(|f| self.blocks(f)) && !undecided.is_empty() {
+            let words: Vec<&str> = undecided.iter().map(|d| d.as_str()).collect();
+            return format!(
+                "UNDECIDED at {lvl}: wirecompat cannot decide {} (see the undecided findings); \
+                 check them by hand, or pass --allow-unknown",
+                words.join(" and ")
+            );
         }
         let mut parts = Vec::new();
         if back && guarded.contains(&Direction::Backward) {

@@ -105,7 +105,10 @@ pub fn render(r: &Report) -> String {
             for h in hazards(f) {
                 let _ = writeln!(out, "    {h}");
             }
-            if f.breaks.is_empty() && f.severity != Severity::Info {
+            for d in &f.unknown {
+                let _ = writeln!(out, "    undecided: whether {d} holds here");
+            }
+            if f.breaks.is_empty() && f.unknown.is_empty() && f.severity != Severity::Info {
                 let _ = writeln!(out, "    breaks no direction today");
             }
             diff_block(r, f, &mut out);

@@ -178,30 +178,5 @@ pub fn run(old: &Schema, new: &Schema) -> Vec<Finding> {
             }
         }
     }
-    merge(out)
-}
-
-/// One finding per rule and pair of places; directions add up.
-fn merge(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings {
-        let same = out
-            .iter_mut()
-            .find(|g| g.rule.code == f.rule.code && g.old == f.old && g.new == f.new);
-        match same {
-            Some(g) => {
-                for d in &f.breaks {
-                    if !g.breaks.contains(d) {
-                        g.breaks.push(*d);
-                    }
-                }
-                g.breaks.sort();
-                if g.severity > f.severity {
-                    g.severity = f.severity;
-                }
-            }
-            None => out.push(f),
-        }
-    }
-    out
+    crate::finding::merge_directions(out)
 }

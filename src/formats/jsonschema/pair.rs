@@ -1,0 +1,125 @@
+//! Pairing two JSON Schema versions: documents by `$id`, else by path, two
+//! single files with each other. Each pair is checked for inclusion in both
+//! directions; the rules turn problems into findings.
+
+use super::include::{Conj, Engine, Policy, Problem};
+use super::load::{SRef, Version};
+use super::rules::RULES;
+use super::validate::Validators;
+use crate::finding::{Direction, Finding, Location};
+
+pub struct Ctx<'a> {
+    pub old: &'a Version,
+    pub new: &'a Version,
+    pub policy: Policy,
+}
+
+impl Ctx<'_> {
+    fn loc(v: &Version, s: &SRef) -> Location {
+        // A keyword points at its key (`"type": ...`), a schema at itself.
+        let pos = s
+            .ptr
+            .rfind('/')
+            .and_then(|i| {
+                let parent = SRef {
+                    file: s.file,
+                    ptr: s.ptr[..i].to_string(),
+                };
+                let key = s.ptr[i + 1..].replace("~1", "/").replace("~0", "~");
+                v.node(&parent)
+                    .and_then(|n| n.member(&key))
+                    .filter(|m| v.node(s).is_some_and(|n| std::ptr::eq(&m.value, n)))?;
+                v.key_position(&parent, &key)
+            })
+            .unwrap_or_else(|| v.position(s));
+        let d = &v.docs[s.file];
+        Location {
+            path: d.display.clone(),
+            line: pos[0],
+            column: pos[1],
+            end_line: pos[2],
+            end_column: pos[3],
+            element: format!("{}#{}", d.display, s.ptr),
+            pointer: if s.ptr.is_empty() {
+                "/".into()
+            } else {
+                s.ptr.clone()
+            },
+        }
+    }
+
+    /// A problem's locations as (old, new).
+    pub fn locs(&self, p: &Problem) -> (Option<Location>, Option<Location>) {
+        match p.dir {
+            Direction::Backward => (
+                Some(Self::loc(self.old, &p.a)),
+                Some(Self::loc(self.new, &p.b)),
+            ),
+            Direction::Forward => (
+                Some(Self::loc(self.old, &p.b)),
+                Some(Self::loc(self.new, &p.a)),
+            ),
+        }
+    }
+}
+
+fn doc_id(v: &Version, i: usize) -> Option<String> {
+    v.docs[i]
+        .value
+        .get(v.docs[i].draft.id_key())?
+        .as_str()
+        .map(str::to_string)
+}
+
+fn doc_pairs(old: &Version, new: &Version) -> Vec<(usize, usize)> {
+    let inputs =
+        |v: &Version| -> Vec<usize> { (0..v.docs.len()).filter(|&i| v.docs[i].input).collect() };
+    let (oi, ni) = (inputs(old), inputs(new));
+    if oi.len() == 1 && ni.len() == 1 {
+        return vec![(oi[0], ni[0])];
+    }
+    let mut out = Vec::new();
+    for &o in &oi {
+        let by_id = doc_id(old, o).and_then(|id| {
+            ni.iter()
+                .copied()
+                .find(|&n| doc_id(new, n).as_deref() == Some(id.as_str()))
+        });
+        let by_path = || {
+            ni.iter()
+                .copied()
+                .find(|&n| new.docs[n].display == old.docs[o].display)
+        };
+        if let Some(n) = by_id.or_else(by_path) {
+            out.push((o, n));
+        }
+    }
+    out
+}
+
+pub fn run(old: &Version, new: &Version, policy: Policy) -> Vec<Finding> {
+    let ctx = Ctx { old, new, policy };
+    let (vo, vn) = (Validators::new(old), Validators::new(new));
+    let mut problems = Vec::new();
+    for (o, n) in doc_pairs(old, new) {
+        let root = |file| {
+            Conj::of(vec![SRef {
+                file,
+                ptr: String::new(),
+            }])
+        };
+        let mut back = Engine::new(old, new, &vo, &vn, Direction::Backward, policy);
+        back.sub(&root(o), &root(n));
+        problems.extend(back.problems);
+        let mut fwd = Engine::new(new, old, &vn, &vo, Direction::Forward, policy);
+        fwd.sub(&root(n), &root(o));
+        problems.extend(fwd.problems);
+    }
+    let mut out = Vec::new();
+    for p in &problems {
+        for r in RULES {
+            (r.check)(&ctx, p, &mut out);
+        }
+    }
+    crate::finding::merge_directions(out)
+}

@@ -1,0 +1,99 @@
+//! Validating an instance against a subschema of a version with the
+//! `jsonschema` crate: every document of the version is served to it from
+//! memory (never from the network), and the subschema is reached by a
+//! `$ref` to its URI and pointer.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use jsonschema::{Retrieve, Uri, Validator};
+use serde_json::{Value, json};
+
+use super::load::{Draft, SRef, Version};
+
+/// Characters escaped in a JSON pointer used as a URI fragment.
+const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+struct Docs(Arc<HashMap<String, Value>>);
+
+impl Retrieve for Docs {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let key = uri.as_str().split('#').next().unwrap_or("");
+        self.0
+            .get(key)
+            .cloned()
+            .ok_or_else(|| format!("{key} is not part of this version (no network access)").into())
+    }
+}
+
+pub struct Validators<'a> {
+    v: &'a Version,
+    docs: Arc<HashMap<String, Value>>,
+    cache: Mutex<HashMap<SRef, Option<Arc<Validator>>>>,
+}
+
+fn draft(d: Draft) -> jsonschema::Draft {
+    match d {
+        Draft::D4 => jsonschema::Draft::Draft4,
+        Draft::D6 => jsonschema::Draft::Draft6,
+        Draft::D7 => jsonschema::Draft::Draft7,
+        Draft::D2019 => jsonschema::Draft::Draft201909,
+        Draft::D2020 => jsonschema::Draft::Draft202012,
+    }
+}
+
+impl<'a> Validators<'a> {
+    pub fn new(v: &'a Version) -> Self {
+        let mut docs = HashMap::new();
+        for (uri, at) in &v.resources {
+            if at.ptr.is_empty() {
+                docs.insert(uri.clone(), v.docs[at.file].value.clone());
+            }
+        }
+        Validators {
+            v,
+            docs: Arc::new(docs),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn version(&self) -> &'a Version {
+        self.v
+    }
+
+    fn validator(&self, s: &SRef) -> Option<Arc<Validator>> {
+        if let Some(hit) = self.cache.lock().ok()?.get(s) {
+            return hit.clone();
+        }
+        let doc = &self.v.docs[s.file];
+        let mut uri = doc.uri.clone();
+        // Pointer tokens may hold any character (`patternProperties` keys
+        // are regular expressions): escape all but the unreserved ones.
+        let fragment = percent_encoding::utf8_percent_encode(&s.ptr, FRAGMENT).to_string();
+        uri.set_fragment(Some(&fragment));
+        let wrapper = json!({ "$ref": uri.as_str() });
+        let built = jsonschema::options()
+            .with_draft(draft(doc.draft))
+            .with_retriever(Docs(self.docs.clone()))
+            .should_validate_formats(false)
+            .build(&wrapper)
+            .ok()
+            .map(Arc::new);
+        self.cache.lock().ok()?.insert(s.clone(), built.clone());
+        built
+    }
+
+    /// Whether `instance` is valid under the subschema at `s` (`None` when
+    /// the validator cannot be built).
+    pub fn is_valid(&self, s: &SRef, instance: &Value) -> Option<bool> {
+        Some(self.validator(s)?.is_valid(instance))
+    }
+}
