@@ -76,6 +76,11 @@ pub struct CheckArgs {
     /// draft 2019-09 and later say).
     #[arg(long)]
     pub format_assertion: bool,
+    /// JSON Schema: serve a remote `$ref` from a local file instead of
+    /// refusing it: `URI=FILE`, or `PREFIX/=DIR` for every URI under a
+    /// prefix (repeatable). Nothing is ever fetched from the network.
+    #[arg(long = "map-ref", value_name = "URI=FILE")]
+    pub map_ref: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -41,6 +41,8 @@ pub struct CheckOptions {
     pub lenient: bool,
     /// JSON Schema: check `format` as an assertion.
     pub format_assertion: bool,
+    /// JSON Schema: remote references served from local files.
+    pub ref_map: Vec<(String, PathBuf)>,
 }
 
 /// Compares `old` (release N-1) with `new` (release N).
@@ -102,7 +104,10 @@ fn check_avro(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Err
 }
 
 fn check_jsonschema(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Error> {
-    let lo = jsonschema::LoadOptions { draft: opts.draft };
+    let lo = jsonschema::LoadOptions {
+        draft: opts.draft,
+        ref_map: opts.ref_map.clone(),
+    };
     let o = jsonschema::load_version(old, &lo)?;
     let n = jsonschema::load_version(new, &lo)?;
     let policy = jsonschema::Policy {

@@ -57,6 +57,18 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let mut ref_map = Vec::new();
+            for m in &args.map_ref {
+                match m.split_once('=') {
+                    Some((uri, file)) if !uri.is_empty() && !file.is_empty() => {
+                        ref_map.push((uri.to_string(), std::path::PathBuf::from(file)));
+                    }
+                    _ => {
+                        eprintln!("wirecompat: --map-ref {m:?}: expected URI=FILE");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             let opts = CheckOptions {
                 level,
                 profile: match args.profile {
@@ -70,6 +82,7 @@ fn main() -> ExitCode {
                 draft,
                 lenient: args.lenient,
                 format_assertion: args.format_assertion,
+                ref_map,
             };
             match wirecompat::check(&args.old, &args.new, &opts) {
                 Ok(r) => {

@@ -5,13 +5,13 @@ mod common;
 
 use std::collections::BTreeSet;
 
-const FORMATS: &[&str] = &["protobuf", "avro"];
+const FORMATS: &[&str] = &["protobuf", "avro", "jsonschema"];
 
 #[test]
 fn every_case_matches_its_snapshot() {
     let mut failed = Vec::new();
     for case in FORMATS.iter().flat_map(|f| common::cases(f)) {
-        let report = common::check(&case.old, &case.new);
+        let report = common::check_with(&case.old, &case.new, &case.opts);
         let text = common::render(&report);
         let dir = case.dir.clone();
         let result = std::panic::catch_unwind(|| {
@@ -37,7 +37,7 @@ fn every_rule_has_a_case_that_fires_it() {
     let cases: Vec<common::Case> = FORMATS.iter().flat_map(|f| common::cases(f)).collect();
     let names: BTreeSet<String> = cases.iter().map(|c| c.label.clone()).collect();
     for case in &cases {
-        let r = common::check(&case.old, &case.new);
+        let r = common::check_with(&case.old, &case.new, &case.opts);
         for f in &r.findings {
             fired.insert(format!("{}/{}", f.rule.format, f.rule.name));
         }

@@ -10,9 +10,12 @@ mod common;
 
 #[test]
 fn a_version_compared_with_itself_is_clean() {
-    for case in ["protobuf", "avro"].iter().flat_map(|f| common::cases(f)) {
+    for case in ["protobuf", "avro", "jsonschema"]
+        .iter()
+        .flat_map(|f| common::cases(f))
+    {
         for side in [&case.old, &case.new] {
-            let r = common::check(side, side);
+            let r = common::check_with(side, side, &case.opts);
             assert!(
                 r.findings.is_empty(),
                 "{}: {} against itself gives:\n{}",
@@ -26,9 +29,12 @@ fn a_version_compared_with_itself_is_clean() {
 
 #[test]
 fn full_is_symmetric() {
-    for case in ["protobuf", "avro"].iter().flat_map(|f| common::cases(f)) {
-        let forward = common::check(&case.old, &case.new);
-        let reverse = common::check(&case.new, &case.old);
+    for case in ["protobuf", "avro", "jsonschema"]
+        .iter()
+        .flat_map(|f| common::cases(f))
+    {
+        let forward = common::check_with(&case.old, &case.new, &case.opts);
+        let reverse = common::check_with(&case.new, &case.old, &case.opts);
         assert_eq!(
             common::breaking_keys(&forward.findings, false),
             common::breaking_keys(&reverse.findings, true),

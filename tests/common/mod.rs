@@ -22,6 +22,35 @@ pub struct Case {
     pub label: String,
     pub old: PathBuf,
     pub new: PathBuf,
+    /// Options from the case's `args` file (command-line flags), if any.
+    pub opts: CheckOptions,
+}
+
+/// The options a case's `args` file asks for (`--format-assertion`,
+/// `--lenient`, `--draft 7`).
+fn case_options(dir: &Path) -> CheckOptions {
+    let mut opts = CheckOptions::default();
+    let Ok(text) = std::fs::read_to_string(dir.join("args")) else {
+        return opts;
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        match words[i] {
+            "--format-assertion" => opts.format_assertion = true,
+            "--lenient" => opts.lenient = true,
+            "--allow-unknown" => opts.allow_unknown = true,
+            "--draft" => {
+                i += 1;
+                opts.draft = words
+                    .get(i)
+                    .and_then(|d| wirecompat::formats::jsonschema::Draft::parse(d));
+            }
+            other => panic!("{}: unknown flag {other} in args", dir.display()),
+        }
+        i += 1;
+    }
+    opts
 }
 
 fn input(dir: &Path, stem: &str) -> Option<PathBuf> {
@@ -55,6 +84,7 @@ pub fn cases(format: &str) -> Vec<Case> {
         out.push(Case {
             label: format!("{format}/{name}"),
             name,
+            opts: case_options(&dir),
             dir,
             old,
             new,
@@ -65,7 +95,11 @@ pub fn cases(format: &str) -> Vec<Case> {
 }
 
 pub fn check(old: &Path, new: &Path) -> Report {
-    wirecompat::check(old, new, &CheckOptions::default())
+    check_with(old, new, &CheckOptions::default())
+}
+
+pub fn check_with(old: &Path, new: &Path, opts: &CheckOptions) -> Report {
+    wirecompat::check(old, new, opts)
         .unwrap_or_else(|e| panic!("check {} {}: {e}", old.display(), new.display()))
 }
 
@@ -81,12 +115,18 @@ pub fn render(r: &Report) -> String {
     let mut s = String::new();
     for f in &r.findings {
         let breaks: Vec<&str> = f.breaks.iter().map(|d| d.as_str()).collect();
+        let unknown: Vec<&str> = f.unknown.iter().map(|d| d.as_str()).collect();
         s.push_str(&format!(
-            "{} {} {} breaks=[{}]\n  old: {}\n  new: {}\n  {}\n",
+            "{} {} {} breaks=[{}]{}\n  old: {}\n  new: {}\n  {}\n",
             f.rule.code,
             f.rule.name,
             f.severity,
             breaks.join(","),
+            if unknown.is_empty() {
+                String::new()
+            } else {
+                format!(" unknown=[{}]", unknown.join(","))
+            },
             loc(&f.old),
             loc(&f.new),
             f.message

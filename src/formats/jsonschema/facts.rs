@@ -561,7 +561,7 @@ fn add(v: &Version, s: &SRef, skip: &BTreeSet<SRef>, f: &mut Facts, seen: &mut B
         "unevaluatedProperties",
     ]
     .iter()
-    .any(|k| has(*k));
+    .any(|k| has(k));
     if has_obj {
         let props = match get("properties") {
             Some(Value::Object(p)) => p
@@ -579,7 +579,7 @@ fn add(v: &Version, s: &SRef, skip: &BTreeSet<SRef>, f: &mut Facts, seen: &mut B
         };
         let (additional, from_unevaluated) = if has("additionalProperties") {
             (Some(at("additionalProperties")), false)
-        } else if has("unevaluatedProperties") {
+        } else if has("unevaluatedProperties") && !dynamic(draft, obj) {
             (Some(at("unevaluatedProperties")), true)
         } else {
             (None, false)

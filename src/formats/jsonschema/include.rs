@@ -480,6 +480,7 @@ impl<'a> Engine<'a> {
                 p.witness = Some(w.clone());
                 p.unknown = false;
                 p.why = None;
+                p.detail = settled(&p.detail);
                 decided = true;
             }
         }
@@ -488,6 +489,7 @@ impl<'a> Engine<'a> {
             p.witness = Some(witnesses[0].clone());
             p.unknown = false;
             p.why = None;
+            p.detail = settled(&p.detail);
         }
     }
 
@@ -536,6 +538,20 @@ impl<'a> Engine<'a> {
         self.empty_a(&c, &f)
     }
 
+    /// A value A's objects may hold under property `name`.
+    fn value_for(&self, fa: &Facts, name: &str) -> Value {
+        let (refs, _) = fa.prop_schemas(name);
+        let sampler = Sampler {
+            va: self.va,
+            vb: self.vb,
+        };
+        sampler
+            .candidates(&refs, &[], &[], 1)
+            .into_iter()
+            .find(|x| refs.iter().all(|r| self.va.is_valid(r, x) == Some(true)))
+            .unwrap_or(Value::Null)
+    }
+
     /// Ties the problem just reported to property `name`.
     fn last_prop(&mut self, name: &str) {
         if let Some(p) = self.problems.last_mut() {
@@ -545,17 +561,21 @@ impl<'a> Engine<'a> {
 
     /// Whether the schema of B at (or holding the keyword at) `s` rejects `x`.
     fn rejected_at(&self, s: &SRef, x: &Value) -> Option<bool> {
+        // The location may be a keyword's value (`uniqueItems: true`) rather
+        // than a schema: walk up to the schemas around it.
         let mut cur = s.clone();
         for _ in 0..3 {
-            if matches!(self.b.value(&cur), Some(Value::Object(_) | Value::Bool(_)))
-                && let Some(ok) = self.vb.is_valid(&cur, x)
+            if matches!(self.b.value(&cur), Some(Value::Object(_)))
+                && self.vb.is_valid(&cur, x) == Some(false)
             {
-                return Some(!ok);
+                return Some(true);
             }
-            let i = cur.ptr.rfind('/')?;
+            let Some(i) = cur.ptr.rfind('/') else {
+                break;
+            };
             cur.ptr.truncate(i);
         }
-        None
+        Some(false)
     }
 
     fn sub_inner(&mut self, a: &Conj, b: &Conj) -> bool {
@@ -924,12 +944,7 @@ impl<'a> Engine<'a> {
             match regexlang::find(&inc_refs, &[&re]) {
                 Ok(None) => {}
                 Ok(Some(w)) => {
-                    let detail = if kind == Kind::Pattern {
-                        format!("{words} such as {w:?}")
-                    } else {
-                        words
-                    };
-                    self.report(kind, at_a.clone(), at_b, detail, Some(json!(w)));
+                    self.report(kind, at_a.clone(), at_b, words, Some(json!(w)));
                 }
                 Err(e) => self.unknown(kind, at_a.clone(), at_b, e),
             }
@@ -1005,7 +1020,7 @@ impl<'a> Engine<'a> {
                 .unwrap_or(aloc.clone());
             match (first_witness, reason) {
                 (Some(w), _) if self.valid_a(a, &json!(w)) == Some(true) && self.valid_b(b, &json!(w)) == Some(false) => {
-                    self.report(Kind::Pattern, at_a, loc.clone(), format!("strings not matching /{pb}/ such as {w:?}"), Some(json!(w)));
+                    self.report(Kind::Pattern, at_a, loc.clone(), format!("strings not matching /{pb}/"), Some(json!(w)));
                 }
                 (_, Some(r)) => self.unknown(Kind::Pattern, at_a, loc.clone(), r),
                 _ => self.unknown(
@@ -1186,12 +1201,20 @@ impl<'a> Engine<'a> {
             }
         }
         if !fb.unevaluated_items.is_empty() || !fa.unevaluated_items.is_empty() {
+            let parent = |s: &SRef| SRef {
+                file: s.file,
+                ptr: s
+                    .ptr
+                    .rsplit_once('/')
+                    .map(|(p, _)| p.to_string())
+                    .unwrap_or_default(),
+            };
             let same = fb.unevaluated_items.len() == fa.unevaluated_items.len()
                 && fa
                     .unevaluated_items
                     .iter()
                     .zip(&fb.unevaluated_items)
-                    .all(|(x, y)| self.a.value(x) == self.b.value(y));
+                    .all(|(x, y)| self.same_schema(&parent(x), &parent(y), &mut BTreeSet::new()));
             if !same {
                 let at = fb.unevaluated_items.first().cloned().unwrap_or(b.loc());
                 self.unknown(
@@ -1218,25 +1241,39 @@ impl<'a> Engine<'a> {
                 );
             }
         }
-        self.property_values(a, fa, fb);
-        if !fb.unevaluated_props.is_empty() || !fa.unevaluated_props.is_empty() {
-            let same = fb.unevaluated_props.len() == fa.unevaluated_props.len()
-                && fa
-                    .unevaluated_props
-                    .iter()
-                    .zip(&fb.unevaluated_props)
-                    .all(|(x, y)| self.a.value(x) == self.b.value(y));
-            if !same {
-                let at = fb.unevaluated_props.first().cloned().unwrap_or(b.loc());
-                self.unknown(
-                    Kind::Unevaluated,
-                    aloc.clone(),
-                    at,
-                    "properties `unevaluatedProperties` may refuse (which names count as \
-                     evaluated depends on the alternatives an instance matches)"
-                        .into(),
-                );
-            }
+        let dynamic = !fb.unevaluated_props.is_empty() || !fa.unevaluated_props.is_empty();
+        // Which names count as evaluated depends on the whole schema that
+        // holds the keyword: only the same schema on both sides is settled.
+        let parent = |s: &SRef| SRef {
+            file: s.file,
+            ptr: s
+                .ptr
+                .rsplit_once('/')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default(),
+        };
+        let same = fb.unevaluated_props.len() == fa.unevaluated_props.len()
+            && fa
+                .unevaluated_props
+                .iter()
+                .zip(&fb.unevaluated_props)
+                .all(|(x, y)| self.same_schema(&parent(x), &parent(y), &mut BTreeSet::new()));
+        // Where `unevaluatedProperties` depends on the alternatives matched,
+        // which names count as evaluated is not known: the names are not
+        // compared one by one (that could claim a break that is not there).
+        if !dynamic || same {
+            self.property_values(a, fa, fb);
+        }
+        if dynamic && !same {
+            let at = fb.unevaluated_props.first().cloned().unwrap_or(b.loc());
+            self.unknown(
+                Kind::Unevaluated,
+                aloc.clone(),
+                at,
+                "properties `unevaluatedProperties` may refuse (which names count as \
+                 evaluated depends on the alternatives an instance matches)"
+                    .into(),
+            );
         }
         for pn in &fb.property_names {
             if !fa.property_names.is_empty() {
@@ -1282,15 +1319,18 @@ impl<'a> Engine<'a> {
                 va: self.va,
                 vb: self.vb,
             };
-            let name = sampler
+            let mut names: Vec<Value> = sampler
                 .candidates(&[], std::slice::from_ref(pn), &[], 0)
                 .into_iter()
-                .filter(|x| x.is_string())
-                .find(|x| self.vb.is_valid(pn, x) == Some(false));
+                .filter(|x| x.is_string() && self.vb.is_valid(pn, x) == Some(false))
+                .collect();
+            // A visible name reads better than the empty one.
+            names.sort_by_key(|x| x.as_str().is_some_and(str::is_empty));
+            let name = names.into_iter().next();
             let (detail, witness) = match &name {
                 Some(Value::String(n)) => (
-                    format!("property names such as `{n}`"),
-                    Some(json!({ n.as_str(): null })),
+                    format!("property names such as {}", shown(n)),
+                    Some(json!({ n.as_str(): self.value_for(fa, n) })),
                 ),
                 _ => ("property names it now restricts".to_string(), None),
             };
@@ -1959,6 +1999,14 @@ fn effective_types(f: &Facts) -> Types {
         t = Types(t.0 & !Types::NUMBER);
     }
     t
+}
+
+/// An undecided problem's words once an example decides it.
+fn settled(detail: &str) -> String {
+    detail
+        .replace(" may refuse", " refuses")
+        .replace(" may exclude", " excludes")
+        .replace(" may not cover", " does not cover")
 }
 
 /// A property name in a message: in backticks, or JSON-quoted when it

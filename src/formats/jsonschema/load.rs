@@ -77,6 +77,22 @@ impl Draft {
 pub struct LoadOptions {
     /// Draft for schemas that do not say (`$schema`); default 2020-12.
     pub draft: Option<Draft>,
+    /// Remote references served from local files: a URI (or a prefix ending
+    /// in `/`) and the file (or directory) that stands for it.
+    pub ref_map: Vec<(String, PathBuf)>,
+}
+
+/// The local file a remote URI is mapped to, if any.
+fn mapped(opts: &LoadOptions, uri: &str) -> Option<PathBuf> {
+    opts.ref_map.iter().find_map(|(from, to)| {
+        if uri == from {
+            Some(to.clone())
+        } else if from.ends_with('/') {
+            uri.strip_prefix(from.as_str()).map(|rest| to.join(rest))
+        } else {
+            None
+        }
+    })
 }
 
 /// A schema location: file and JSON pointer.
@@ -561,16 +577,38 @@ fn resolve_ref(v: &mut Version, at: &SRef, r: &str, opts: &LoadOptions) -> Resul
                 ptr: String::new(),
             }
         }
-        None => {
-            return Err(err_at(
-                v,
-                &here,
-                format!(
-                    "remote reference {r:?} ({doc_uri}) refused: wirecompat never fetches from the \
-                     network during a check; put the schema in the root and refer to it by path"
-                ),
-            ));
-        }
+        None => match mapped(opts, &doc_uri) {
+            Some(path) => {
+                let path = std::fs::canonicalize(&path).map_err(|e| {
+                    err_at(
+                        v,
+                        &here,
+                        format!(
+                            "reference {r:?} is mapped to {}, which cannot be read ({e})",
+                            path.display()
+                        ),
+                    )
+                })?;
+                let idx = add_doc(v, &path, path.display().to_string(), false, opts)?;
+                let at = SRef {
+                    file: idx,
+                    ptr: String::new(),
+                };
+                v.resources.insert(doc_uri.clone(), at.clone());
+                at
+            }
+            None => {
+                return Err(err_at(
+                    v,
+                    &here,
+                    format!(
+                        "remote reference {r:?} ({doc_uri}) refused: wirecompat never fetches \
+                         from the network during a check; put the schema in the root and refer \
+                         to it by path, or map the URI to a local file with --map-ref URI=FILE"
+                    ),
+                ));
+            }
+        },
     };
     match fragment.as_deref() {
         None | Some("") => Ok(doc),

@@ -2,7 +2,7 @@
 //! single files with each other. Each pair is checked for inclusion in both
 //! directions; the rules turn problems into findings.
 
-use super::include::{Conj, Engine, Policy, Problem};
+use super::include::{Conj, Engine, Kind, Policy, Problem};
 use super::load::{SRef, Version};
 use super::rules::RULES;
 use super::validate::Validators;
@@ -99,7 +99,10 @@ fn doc_pairs(old: &Version, new: &Version) -> Vec<(usize, usize)> {
 
 pub fn run(old: &Version, new: &Version, policy: Policy) -> Vec<Finding> {
     let ctx = Ctx { old, new, policy };
-    let (vo, vn) = (Validators::new(old), Validators::new(new));
+    let (vo, vn) = (
+        Validators::new(old, policy.format_assertion),
+        Validators::new(new, policy.format_assertion),
+    );
     let mut problems = Vec::new();
     for (o, n) in doc_pairs(old, new) {
         let root = |file| {
@@ -115,6 +118,18 @@ pub fn run(old: &Version, new: &Version, policy: Policy) -> Vec<Finding> {
         fwd.sub(&root(n), &root(o));
         problems.extend(fwd.problems);
     }
+    // One problem per keyword pair and direction: a decided one makes an
+    // undecided twin redundant.
+    let decided: std::collections::HashSet<(Kind, Direction, SRef, SRef)> = problems
+        .iter()
+        .filter(|p| !p.unknown)
+        .map(|p| (p.kind, p.dir, p.a.clone(), p.b.clone()))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| {
+        let key = (p.kind, p.dir, p.a.clone(), p.b.clone());
+        (!p.unknown || !decided.contains(&key)) && seen.insert((key, p.unknown))
+    });
     let mut out = Vec::new();
     for p in &problems {
         for r in RULES {

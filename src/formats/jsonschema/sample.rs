@@ -172,8 +172,10 @@ impl<'a> Sampler<'a> {
                 push(out, seen, json!(w));
             }
             // Strings the pattern refuses, of each length range.
-            if let Ok(Some(w)) = regexlang::find(&[], &[p]) {
-                push(out, seen, json!(w));
+            for any in ["^[\\s\\S]*$", "^[\\s\\S]+$"] {
+                if let Ok(Some(w)) = regexlang::find(&[any], &[p]) {
+                    push(out, seen, json!(w));
+                }
             }
             for l in &length_res {
                 if let Ok(Some(w)) = regexlang::find(&[l], &[p]) {
@@ -223,6 +225,16 @@ impl<'a> Sampler<'a> {
         out
     }
 
+    /// The candidates valid under A's schemas `refs` first (a few values
+    /// per slot are tried: they should be ones A's data can hold).
+    fn valid_first(&self, refs: &[SRef], cands: Vec<Value>) -> Vec<Value> {
+        let (mut good, rest): (Vec<Value>, Vec<Value>) = cands
+            .into_iter()
+            .partition(|x| refs.iter().all(|r| self.va.is_valid(r, x) == Some(true)));
+        good.extend(rest);
+        good
+    }
+
     /// The first candidate valid under every schema of `refs` in `v`.
     fn valid_one(&self, side_a: bool, refs: &[SRef], cands: &[Value]) -> Option<Value> {
         let v = if side_a { self.va } else { self.vb };
@@ -267,7 +279,7 @@ impl<'a> Sampler<'a> {
             let cands: Vec<Value> = if ra_c.is_empty() && rb_c.is_empty() {
                 vec![json!(0), json!("x"), json!(null)]
             } else {
-                self.candidates(&ra_c, &rb_c, &[], depth - 1)
+                self.valid_first(&ra, self.candidates(&ra_c, &rb_c, &[], depth - 1))
             };
             let valid = self.valid_one(true, &ra, &cands);
             let few: Vec<Value> = cands.into_iter().take(PER_SLOT * 4).collect();
@@ -441,7 +453,7 @@ impl<'a> Sampler<'a> {
             let cands = if ra_all.is_empty() && rb_all.is_empty() {
                 vec![json!(1), json!("x"), json!(null)]
             } else {
-                self.candidates(&ra_all, &rb_all, &[], depth - 1)
+                self.valid_first(&ra, self.candidates(&ra_all, &rb_all, &[], depth - 1))
             };
             let valid = self.valid_one(true, &ra, &cands);
             slots.push((n.clone(), cands, valid));
@@ -480,5 +492,27 @@ impl<'a> Sampler<'a> {
             }
         }
         push(out, seen, Value::Object(full));
+        // Sizes around every property-count bound, filled with names no
+        // schema declares at a value A takes for such names.
+        let filler = slots
+            .last()
+            .and_then(|(_, c, v)| v.clone().or_else(|| c.first().cloned()))
+            .unwrap_or(json!(null));
+        let mut sizes = Vec::new();
+        for f in fa.iter().chain(fb) {
+            for (n, _) in f.min_props.iter().chain(&f.max_props) {
+                let n = (*n).min(64) as usize;
+                sizes.extend([n.saturating_sub(1), n, n + 1]);
+            }
+        }
+        for n in sizes {
+            let mut o = base.clone();
+            let mut i = 0;
+            while o.len() < n {
+                o.insert(format!("p{i}"), filler.clone());
+                i += 1;
+            }
+            push(out, seen, Value::Object(o));
+        }
     }
 }

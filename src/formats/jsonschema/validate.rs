@@ -38,6 +38,8 @@ pub struct Validators<'a> {
     v: &'a Version,
     docs: Arc<HashMap<String, Value>>,
     cache: Mutex<HashMap<SRef, Option<Arc<Validator>>>>,
+    /// Whether `format` is asserted.
+    formats: bool,
 }
 
 fn draft(d: Draft) -> jsonschema::Draft {
@@ -51,7 +53,7 @@ fn draft(d: Draft) -> jsonschema::Draft {
 }
 
 impl<'a> Validators<'a> {
-    pub fn new(v: &'a Version) -> Self {
+    pub fn new(v: &'a Version, formats: bool) -> Self {
         let mut docs = HashMap::new();
         for (uri, at) in &v.resources {
             if at.ptr.is_empty() {
@@ -62,6 +64,7 @@ impl<'a> Validators<'a> {
             v,
             docs: Arc::new(docs),
             cache: Mutex::new(HashMap::new()),
+            formats,
         }
     }
 
@@ -83,7 +86,7 @@ impl<'a> Validators<'a> {
         let built = jsonschema::options()
             .with_draft(draft(doc.draft))
             .with_retriever(Docs(self.docs.clone()))
-            .should_validate_formats(false)
+            .should_validate_formats(self.formats)
             .build(&wrapper)
             .ok()
             .map(Arc::new);
