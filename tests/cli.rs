@@ -525,3 +525,156 @@ fn avro_input_errors_exit_2_with_positions() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is protobuf and NEW"), "{}", stderr(&o));
 }
+
+#[test]
+fn jsonschema_strict_content_model_is_explained_and_lenient_passes() {
+    let case = "testdata/jsonschema/open-content-property-changed";
+    let (old, new) = (format!("{case}/old.json"), format!("{case}/new.json"));
+    let o = wirecompat(&["check", &old, &new]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("JS202 open-content-property-changed"), "{out}");
+    assert!(out.contains("new.json:9:5"), "{out}");
+    assert!(out.contains("for example {\"nickname\":0}"), "{out}");
+    assert!(
+        out.contains("strict content model: an open object accepts any undeclared property"),
+        "{out}"
+    );
+    let o = wirecompat(&["check", &old, &new, "--lenient"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // The JSON report carries the pointer and per-direction verdicts.
+    let o = wirecompat(&["check", &old, &new, "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(schema_validator().is_valid(&v), "{v}");
+    assert_eq!(v["directions"]["backward"], "incompatible");
+    assert_eq!(v["directions"]["forward"], "compatible");
+    assert_eq!(v["findings"][0]["new"]["pointer"], "/properties/nickname");
+}
+
+#[test]
+fn jsonschema_unknown_blocks_unless_allowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    // oneOf alternatives that overlap: whether v(N-1) reads all of v(N)'s
+    // data is not decided.
+    let old = write(
+        tmp.path(),
+        "old.json",
+        r#"{"oneOf": [{"type": "string"}, {"maxLength": 5}]}"#,
+    );
+    let new = write(
+        tmp.path(),
+        "new.json",
+        r#"{"oneOf": [{"type": "string"}, {"maxLength": 10}]}"#,
+    );
+    let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let r = wirecompat(&["check", o, n, "--level", "FORWARD"]);
+    assert_eq!(r.status.code(), Some(1), "{}", stdout(&r));
+    assert!(
+        stdout(&r).contains("UNDECIDED at FORWARD"),
+        "{}",
+        stdout(&r)
+    );
+    let r = wirecompat(&["check", o, n, "--level", "FORWARD", "--allow-unknown"]);
+    assert_eq!(r.status.code(), Some(0), "{}", stdout(&r));
+    // Backward is decided, with an example: "xxxxxx" matched one branch
+    // of v(N-1) and matches both of v(N).
+    let r = wirecompat(&["check", o, n, "--level", "BACKWARD"]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        stdout(&r).contains(r#"for example "xxxxxx""#),
+        "{}",
+        stdout(&r)
+    );
+}
+
+#[test]
+fn jsonschema_input_errors_exit_2_with_positions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = write(tmp.path(), "good.json", r#"{"type": "string"}"#);
+    let g = good.to_str().unwrap();
+    for (name, text, expect) in [
+        (
+            "syntax.json",
+            "{\n  \"type\": \"string\",\n}",
+            "syntax.json:3:1: invalid JSON",
+        ),
+        (
+            "meta.json",
+            "{\n  \"type\": \"strin\"\n}",
+            "meta.json:2:11: not a valid 2020-12 schema",
+        ),
+        (
+            "ref.json",
+            "{\n  \"$ref\": \"#/$defs/nope\"\n}",
+            "ref.json:2:11: reference \"#/$defs/nope\": no schema",
+        ),
+        (
+            "remote.json",
+            "{\"$ref\": \"https://schemas.example.com/a.json\"}",
+            "remote reference \"https://schemas.example.com/a.json\"",
+        ),
+        (
+            "deep.json",
+            &"[".repeat(5000),
+            "nested deeper than 128 levels",
+        ),
+    ] {
+        let bad = write(tmp.path(), name, text);
+        let o = wirecompat(&["check", g, bad.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stdout(&o));
+        assert!(stderr(&o).contains(expect), "{name}: {}", stderr(&o));
+    }
+    let bad = write(tmp.path(), "bad-draft.json", r#"{"type": "string"}"#);
+    let o = wirecompat(&["check", g, bad.to_str().unwrap(), "--draft", "5"]);
+    assert_eq!(o.status.code(), Some(2));
+    // A UTF-8 byte order mark is accepted.
+    let bom = write(tmp.path(), "bom.json", "\u{feff}{\"type\": \"string\"}");
+    let o = wirecompat(&["check", g, bom.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn jsonschema_remote_refs_are_served_only_from_mapped_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mirror = tmp.path().join("mirror");
+    write(
+        &mirror,
+        "address.json",
+        r#"{"type": "object", "properties": {"city": {"type": "string"}}}"#,
+    );
+    let old = write(
+        &tmp.path().join("old"),
+        "customer.json",
+        r#"{"properties": {"address": {"$ref": "https://schemas.example.com/address.json"}}}"#,
+    );
+    let new = write(
+        &tmp.path().join("new"),
+        "customer.json",
+        r#"{"properties": {"address": {"$ref": "https://schemas.example.com/address.json", "required": ["city"]}}}"#,
+    );
+    let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let r = wirecompat(&["check", o, n]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        stderr(&r).contains("customer.json:1:37: remote reference"),
+        "{}",
+        stderr(&r)
+    );
+    assert!(stderr(&r).contains("--map-ref"), "{}", stderr(&r));
+    let map = format!("https://schemas.example.com/={}/", mirror.display());
+    let r = wirecompat(&["check", o, n, "--map-ref", &map]);
+    assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
+    assert!(
+        stdout(&r).contains("objects without `city`"),
+        "{}",
+        stdout(&r)
+    );
+    // Reference cycles terminate.
+    let cyc = write(
+        tmp.path(),
+        "cycle.json",
+        r##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##,
+    );
+    let r = wirecompat(&["check", cyc.to_str().unwrap(), cyc.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+}

@@ -26,9 +26,37 @@ fn snippet(sources: &BTreeMap<String, String>, loc: &Option<Location>) -> String
         first
     };
     let mut out = String::new();
-    for line in text.lines().skip(first - 1).take(last + 1 - first) {
-        out.push_str(line.trim_end());
+    for (i, line) in text
+        .lines()
+        .skip(first - 1)
+        .take(last + 1 - first)
+        .enumerate()
+    {
+        let at = if i == 0 { l.column as usize } else { 1 };
+        out.push_str(&clip(line.trim_end(), at));
         out.push('\n');
+    }
+    out
+}
+
+/// Characters of a long line shown around a column.
+const WINDOW: usize = 100;
+
+/// A long line (minified JSON, say) cut to a window around column `at`
+/// (1-based), with `…` where it was cut.
+fn clip(line: &str, at: usize) -> String {
+    let n = line.chars().count();
+    if n <= WINDOW + 20 {
+        return line.to_string();
+    }
+    let start = at.saturating_sub(1 + WINDOW / 4).min(n - WINDOW);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(line.chars().skip(start).take(WINDOW));
+    if start + WINDOW < n {
+        out.push('…');
     }
     out
 }
@@ -127,4 +155,23 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(out, "verdict: {}", r.verdict());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line: String = (0..1000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let c = clip(&line, 500);
+        assert!(c.starts_with('…') && c.ends_with('…'));
+        assert_eq!(c.chars().count(), 102);
+        // Column 500 is the 500th character: inside the window.
+        let start = 500 - 1 - 25;
+        assert!(c.contains(&line[start..start + 50]));
+        assert_eq!(clip("short", 3), "short");
+    }
 }

@@ -1456,10 +1456,13 @@ impl<'a> Engine<'a> {
             );
             return None;
         }
-        let literal: Vec<String> = declared
-            .iter()
-            .map(|n| format!("^{}$", regex_syntax::escape(n)))
-            .collect();
+        // The declared names as one pattern (one automaton, however many).
+        let literal: Vec<String> = if declared.is_empty() {
+            Vec::new()
+        } else {
+            let alts: Vec<String> = declared.iter().map(|n| regex_syntax::escape(n)).collect();
+            vec![format!("^(?:{})$", alts.join("|"))]
+        };
         for mask in 0u32..(1 << pats.len()) {
             let inc: Vec<&str> = (0..pats.len())
                 .filter(|i| mask & (1 << i) != 0)

@@ -77,6 +77,20 @@ impl<'a> Validators<'a> {
             return hit.clone();
         }
         let doc = &self.v.docs[s.file];
+        // A subschema without references is compiled on its own: compiling
+        // it through its document would copy the whole document each time.
+        if let Some(sub) = self.v.value(s)
+            && !has_refs(sub)
+        {
+            let built = jsonschema::options()
+                .with_draft(draft(doc.draft))
+                .should_validate_formats(self.formats)
+                .build(sub)
+                .ok()
+                .map(Arc::new);
+            self.cache.lock().ok()?.insert(s.clone(), built.clone());
+            return built;
+        }
         let mut uri = doc.uri.clone();
         // Pointer tokens may hold any character (`patternProperties` keys
         // are regular expressions): escape all but the unreserved ones.
@@ -98,5 +112,17 @@ impl<'a> Validators<'a> {
     /// the validator cannot be built).
     pub fn is_valid(&self, s: &SRef, instance: &Value) -> Option<bool> {
         Some(self.validator(s)?.is_valid(instance))
+    }
+}
+
+/// Whether a schema value holds a reference anywhere (data under `enum` or
+/// `const` included: a false alarm only costs the slower path).
+fn has_refs(v: &Value) -> bool {
+    match v {
+        Value::Object(o) => o.iter().any(|(k, x)| {
+            matches!(k.as_str(), "$ref" | "$dynamicRef" | "$recursiveRef") || has_refs(x)
+        }),
+        Value::Array(a) => a.iter().any(has_refs),
+        _ => false,
     }
 }
