@@ -678,3 +678,30 @@ fn jsonschema_remote_refs_are_served_only_from_mapped_files() {
     let r = wirecompat(&["check", cyc.to_str().unwrap(), cyc.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
 }
+
+#[test]
+fn json_directions_say_unknown_when_undecided() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = write(
+        tmp.path(),
+        "old.json",
+        r#"{"oneOf": [{"type": "string"}, {"maxLength": 5}]}"#,
+    );
+    let new = write(
+        tmp.path(),
+        "new.json",
+        r#"{"oneOf": [{"type": "string"}, {"maxLength": 10}]}"#,
+    );
+    let o = wirecompat(&[
+        "check",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(schema_validator().is_valid(&v), "{v}");
+    assert_eq!(v["directions"]["backward"], "incompatible");
+    assert_eq!(v["directions"]["forward"], "unknown");
+    assert_eq!(v["compatible"], false);
+}

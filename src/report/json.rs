@@ -52,13 +52,6 @@ fn finding(r: &Report, f: &Finding) -> Value {
 }
 
 pub fn to_value(r: &Report) -> Value {
-    let verdict = |d: Direction| {
-        if r.broken(d) {
-            "incompatible"
-        } else {
-            "compatible"
-        }
-    };
     json!({
         "version": REPORT_VERSION,
         "tool": { "name": "wirecompat", "version": env!("CARGO_PKG_VERSION") },
@@ -69,8 +62,8 @@ pub fn to_value(r: &Report) -> Value {
         "old_root": r.old_root,
         "new_root": r.new_root,
         "directions": {
-            "backward": verdict(Direction::Backward),
-            "forward": verdict(Direction::Forward),
+            "backward": r.direction_word(Direction::Backward),
+            "forward": r.direction_word(Direction::Forward),
         },
         "irreversible": r.broken(Direction::Forward),
         "verdict": r.verdict(),
