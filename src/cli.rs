@@ -21,8 +21,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Compare OLD (release N-1) with NEW (release N).
-    Check(CheckArgs),
+    /// Compare OLD (release N-1) with NEW (release N); with neither, check
+    /// the repository's contracts (the work tree) against its release tags.
+    Check(Box<CheckArgs>),
+    /// Write a commented starter `wirecompat.toml` in the current directory.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -39,18 +46,41 @@ pub enum Command {
 pub struct CheckArgs {
     /// Release N-1: a directory of .proto files, a .proto file, a
     /// FileDescriptorSet / buf image (.binpb, .pb); an Avro .avsc, .avpr or
-    /// .avdl file or directory; a JSON Schema .json file or directory.
-    pub old: PathBuf,
+    /// .avdl file or directory; a JSON Schema .json file or directory; or
+    /// any of these at a git revision: `git:REF` or `git:REF:PATH`.
+    /// Without OLD and NEW: repository mode.
+    pub old: Option<String>,
     /// Release N, in the same forms.
-    pub new: PathBuf,
-    /// Which directions block: BACKWARD, FORWARD, FULL or NONE.
-    #[arg(long, default_value = "FULL")]
-    pub level: String,
+    pub new: Option<String>,
+    /// Which directions block: BACKWARD, FORWARD, FULL, NONE, or
+    /// BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE, FULL_TRANSITIVE (against
+    /// every version of the window). Default: the configuration's, else FULL.
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Repository mode: the rollback window, the last K release tags.
+    #[arg(long, value_name = "K")]
+    pub window: Option<usize>,
+    /// Repository mode: the glob release tags match (default `v*`).
+    #[arg(long, value_name = "GLOB")]
+    pub tags: Option<String>,
+    /// Repository mode: the candidate N at a revision instead of the work tree.
+    #[arg(long, value_name = "REF")]
+    pub head: Option<String>,
+    /// Repository mode: pre-release tags (v2.0.0-rc.1) count as releases.
+    #[arg(long)]
+    pub prereleases: bool,
+    /// The configuration file (default: `wirecompat.toml` at the repository root).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore `wirecompat.toml`.
+    #[arg(long)]
+    pub no_config: bool,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
-    /// Protobuf: `wire` (binary only) or `wire-json` (binary and ProtoJSON).
-    #[arg(long, value_enum, default_value_t = ProfileArg::WireJson)]
-    pub profile: ProfileArg,
+    /// Protobuf: `wire` (binary only) or `wire-json` (binary and ProtoJSON;
+    /// the default, unless the configuration says otherwise).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
     /// Protobuf import path for both versions (repeatable).
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     pub include: Vec<PathBuf>,

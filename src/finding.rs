@@ -135,6 +135,20 @@ pub struct Finding {
     pub advice: String,
     /// Stable across reformatting: rule, element and arguments, not lines.
     pub fingerprint: String,
+    /// The level configured for this finding's path, when not the run's.
+    pub level: Option<crate::level::Level>,
+    /// A configured acceptance that covers this finding: it is shown but
+    /// does not block.
+    pub accepted: Option<Accepted>,
+}
+
+/// An accepted change, as the configuration records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub reason: String,
+    pub by: String,
+    /// YYYY-MM-DD.
+    pub expires: String,
 }
 
 impl Finding {
@@ -175,6 +189,8 @@ impl FindingBuilder {
                 args: Vec::new(),
                 advice: rule.advice.to_string(),
                 fingerprint: String::new(),
+                level: None,
+                accepted: None,
             },
         }
     }

@@ -20,10 +20,24 @@ pub enum Level {
     Full,
     /// Nothing blocks; findings are still reported.
     None,
+    /// N reads the data of every version in the rollback window.
+    BackwardTransitive,
+    /// Every version in the rollback window reads N's data.
+    ForwardTransitive,
+    /// Both, against every version in the window.
+    FullTransitive,
 }
 
 impl Level {
-    pub const ALL: &'static [Level] = &[Level::Backward, Level::Forward, Level::Full, Level::None];
+    pub const ALL: &'static [Level] = &[
+        Level::Backward,
+        Level::Forward,
+        Level::Full,
+        Level::None,
+        Level::BackwardTransitive,
+        Level::ForwardTransitive,
+        Level::FullTransitive,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,15 +45,26 @@ impl Level {
             Level::Forward => "FORWARD",
             Level::Full => "FULL",
             Level::None => "NONE",
+            Level::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Level::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Level::FullTransitive => "FULL_TRANSITIVE",
         }
+    }
+
+    /// Whether the level guards every version of the window, not only N-1.
+    pub fn transitive(self) -> bool {
+        matches!(
+            self,
+            Level::BackwardTransitive | Level::ForwardTransitive | Level::FullTransitive
+        )
     }
 
     /// The directions this level guards.
     pub fn directions(self) -> &'static [Direction] {
         match self {
-            Level::Backward => &[Direction::Backward],
-            Level::Forward => &[Direction::Forward],
-            Level::Full => Direction::BOTH,
+            Level::Backward | Level::BackwardTransitive => &[Direction::Backward],
+            Level::Forward | Level::ForwardTransitive => &[Direction::Forward],
+            Level::Full | Level::FullTransitive => Direction::BOTH,
             Level::None => &[],
         }
     }
@@ -67,14 +92,10 @@ impl FromStr for Level {
             .copied()
             .find(|l| l.as_str() == norm)
             .ok_or_else(|| {
-                if norm.ends_with("_TRANSITIVE") {
-                    format!(
-                        "level {s}: transitive levels need a rollback window of several versions, \
-                         which `check OLD NEW` does not have; use BACKWARD, FORWARD, FULL or NONE"
-                    )
-                } else {
-                    format!("unknown level {s:?}: expected BACKWARD, FORWARD, FULL or NONE")
-                }
+                format!(
+                    "unknown level {s:?}: expected BACKWARD, FORWARD, FULL, NONE or \
+                     BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE, FULL_TRANSITIVE"
+                )
             })
     }
 }

@@ -3,13 +3,18 @@
 //!
 //! The library returns values and errors; only `main.rs` prints.
 
+pub mod config;
 pub mod error;
 pub mod finding;
 pub mod formats;
 pub mod json;
 pub mod level;
+pub mod repo;
 pub mod report;
 pub mod rule;
+pub mod run;
+pub mod source;
+pub mod window;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -65,6 +70,7 @@ pub fn check(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Erro
 fn check_protobuf(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Error> {
     let opts_for = |extra: &[PathBuf]| protobuf::LoadOptions {
         includes: opts.includes.iter().chain(extra).cloned().collect(),
+        files: None,
     };
     let (o, n) = rayon::join(
         || protobuf::load_version(old, &opts_for(&opts.old_includes)),
@@ -89,6 +95,7 @@ fn check_protobuf(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report,
 fn check_avro(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Error> {
     let opts_for = |extra: &[PathBuf]| avro::LoadOptions {
         includes: opts.includes.iter().chain(extra).cloned().collect(),
+        files: None,
     };
     let o = avro::load_version(old, &opts_for(&opts.old_includes))?;
     let n = avro::load_version(new, &opts_for(&opts.new_includes))?;
@@ -107,6 +114,7 @@ fn check_jsonschema(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Repor
     let lo = jsonschema::LoadOptions {
         draft: opts.draft,
         ref_map: opts.ref_map.clone(),
+        files: None,
     };
     let o = jsonschema::load_version(old, &lo)?;
     let n = jsonschema::load_version(new, &lo)?;
@@ -148,11 +156,15 @@ fn report(
         findings,
         sources,
         allow_unknown: opts.allow_unknown,
+        formats: vec![format],
+        notes: Vec::new(),
+        expired: Vec::new(),
+        stale: Vec::new(),
     }
 }
 
 /// Reads the files that findings point into (for the text report's lines).
-fn read_sources<'a>(
+pub(crate) fn read_sources<'a>(
     dir: Option<&Path>,
     locs: impl Iterator<Item = &'a Location>,
 ) -> BTreeMap<String, String> {

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use wirecompat::formats::jsonschema::Draft;
+use wirecompat::run::{self, ConfigChoice, Outcome, Request};
 use wirecompat::{CheckOptions, Level, Profile, report, rule};
 
-use cli::{Cli, Command, OutputFormat, ProfileArg};
+use cli::{CheckArgs, Cli, Command, OutputFormat, ProfileArg};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -39,70 +40,8 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check(args) => {
-            let level: Level = match args.level.parse() {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("wirecompat: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let draft = match args.draft.as_deref().map(|d| (d, Draft::parse(d))) {
-                None => None,
-                Some((_, Some(d))) => Some(d),
-                Some((d, None)) => {
-                    eprintln!(
-                        "wirecompat: unknown draft {d:?}: expected 4, 6, 7, 2019-09 or 2020-12"
-                    );
-                    return ExitCode::from(2);
-                }
-            };
-            let mut ref_map = Vec::new();
-            for m in &args.map_ref {
-                match m.split_once('=') {
-                    Some((uri, file)) if !uri.is_empty() && !file.is_empty() => {
-                        ref_map.push((uri.to_string(), std::path::PathBuf::from(file)));
-                    }
-                    _ => {
-                        eprintln!("wirecompat: --map-ref {m:?}: expected URI=FILE");
-                        return ExitCode::from(2);
-                    }
-                }
-            }
-            let opts = CheckOptions {
-                level,
-                profile: match args.profile {
-                    ProfileArg::Wire => Profile::Wire,
-                    ProfileArg::WireJson => Profile::WireJson,
-                },
-                includes: args.include,
-                old_includes: args.old_include,
-                new_includes: args.new_include,
-                allow_unknown: args.allow_unknown,
-                draft,
-                lenient: args.lenient,
-                format_assertion: args.format_assertion,
-                ref_map,
-            };
-            match wirecompat::check(&args.old, &args.new, &opts) {
-                Ok(r) => {
-                    let out = match args.format {
-                        OutputFormat::Text => report::text::render(&r),
-                        OutputFormat::Json => report::json::render(&r),
-                    };
-                    print!("{out}");
-                    if r.compatible() {
-                        ExitCode::SUCCESS
-                    } else {
-                        ExitCode::from(1)
-                    }
-                }
-                Err(e) => {
-                    eprintln!("wirecompat: error: {e}");
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Check(args) => check(*args),
+        Command::Init { force } => init(force),
         Command::Rules { format } => {
             match format {
                 OutputFormat::Text => print!("{}", rule::render_list()),
@@ -120,5 +59,102 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("wirecompat: {msg}");
+    ExitCode::from(2)
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let level = match args.level.as_deref().map(str::parse::<Level>) {
+        None => None,
+        Some(Ok(l)) => Some(l),
+        Some(Err(e)) => return fail(e),
+    };
+    let draft = match args.draft.as_deref().map(|d| (d, Draft::parse(d))) {
+        None => None,
+        Some((_, Some(d))) => Some(d),
+        Some((d, None)) => {
+            return fail(format!(
+                "unknown draft {d:?}: expected 4, 6, 7, 2019-09 or 2020-12"
+            ));
+        }
+    };
+    let mut ref_map = Vec::new();
+    for m in &args.map_ref {
+        match m.split_once('=') {
+            Some((uri, file)) if !uri.is_empty() && !file.is_empty() => {
+                ref_map.push((uri.to_string(), std::path::PathBuf::from(file)));
+            }
+            _ => return fail(format!("--map-ref {m:?}: expected URI=FILE")),
+        }
+    }
+    let cwd = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => return fail(format!("cannot read the current directory: {e}")),
+    };
+    let req = Request {
+        old: args.old,
+        new: args.new,
+        window: args.window,
+        tags: args.tags,
+        head: args.head,
+        prereleases: args.prereleases,
+        level,
+        profile: args.profile.map(|p| match p {
+            ProfileArg::Wire => Profile::Wire,
+            ProfileArg::WireJson => Profile::WireJson,
+        }),
+        lenient: args.lenient,
+        format_assertion: args.format_assertion,
+        config: match (args.config, args.no_config) {
+            (_, true) => ConfigChoice::Off,
+            (Some(f), false) => ConfigChoice::File(f),
+            (None, false) => ConfigChoice::Auto,
+        },
+        cwd,
+        opts: CheckOptions {
+            includes: args.include,
+            old_includes: args.old_include,
+            new_includes: args.new_include,
+            allow_unknown: args.allow_unknown,
+            draft,
+            ref_map,
+            ..Default::default()
+        },
+        today: None,
+    };
+    match run::run(&req) {
+        Ok(outcome) => {
+            let out = match (&outcome, args.format) {
+                (Outcome::Pair(r), OutputFormat::Text) => report::text::render(r),
+                (Outcome::Pair(r), OutputFormat::Json) => report::json::render(r),
+                (Outcome::Window(w), OutputFormat::Text) => report::text::render_window(w),
+                (Outcome::Window(w), OutputFormat::Json) => report::json::render_window(w),
+            };
+            print!("{out}");
+            if outcome.compatible() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => fail(format!("error: {e}")),
+    }
+}
+
+fn init(force: bool) -> ExitCode {
+    let path = std::path::Path::new("wirecompat.toml");
+    if path.exists() && !force {
+        return fail("wirecompat.toml exists already; pass --force to overwrite it");
+    }
+    match std::fs::write(path, wirecompat::config::STARTER) {
+        Ok(()) => {
+            println!("wrote wirecompat.toml");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("cannot write wirecompat.toml: {e}")),
     }
 }

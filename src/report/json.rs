@@ -3,8 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Report;
+use super::{Expired, Report};
 use crate::finding::{Direction, Finding, Location, Severity};
+use crate::window::{Rollback, WindowReport};
 
 pub const REPORT_VERSION: u32 = 1;
 
@@ -28,7 +29,7 @@ fn location(l: &Option<Location>) -> Value {
     }
 }
 
-fn finding(r: &Report, f: &Finding) -> Value {
+fn finding(r: &Report, f: &Finding, guarded: bool) -> Value {
     let args: Map<String, Value> = f
         .args
         .iter()
@@ -41,21 +42,42 @@ fn finding(r: &Report, f: &Finding) -> Value {
         "breaks": f.breaks.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
         "unknown": f.unknown.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
         "severity": f.severity.as_str(),
-        "blocking": r.blocks(f),
+        "blocking": guarded && r.blocks(f),
         "message": f.message,
         "old": location(&f.old),
         "new": location(&f.new),
         "args": args,
         "advice": f.advice,
         "fingerprint": f.fingerprint,
+        "accepted": f.accepted.as_ref().map(|a| json!({
+            "reason": a.reason, "by": a.by, "expires": a.expires,
+        })),
+        "level": f.level.map(|l| l.as_str()),
     })
 }
 
+fn rollback_value(rb: &Rollback) -> Value {
+    json!({
+        "statement": rb.statement,
+        "safe_to": rb.safe_to,
+        "unsafe_at": rb.unsafe_at,
+        "whole_window": rb.whole_window,
+    })
+}
+
+fn expired_value(e: &[Expired]) -> Value {
+    e.iter()
+        .map(|e| json!({"fingerprint": e.fingerprint, "expires": e.expires, "by": e.by}))
+        .collect()
+}
+
 pub fn to_value(r: &Report) -> Value {
+    let rollback = crate::window::rollback_of(r);
     json!({
         "version": REPORT_VERSION,
         "tool": { "name": "wirecompat", "version": env!("CARGO_PKG_VERSION") },
         "format": r.format.as_str(),
+        "formats": r.formats.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
         "profile": r.profile,
         "level": r.level.as_str(),
         "compatible": r.compatible(),
@@ -75,8 +97,95 @@ pub fn to_value(r: &Report) -> Value {
             "breaking_backward": r.count_breaking(Direction::Backward),
             "breaking_forward": r.count_breaking(Direction::Forward),
         },
-        "findings": r.findings.iter().map(|f| finding(r, f)).collect::<Vec<_>>(),
+        "findings": r.findings.iter().map(|f| finding(r, f, true)).collect::<Vec<_>>(),
+        "rollback": rollback_value(&rollback),
+        "notes": r.notes,
+        "expired": expired_value(&r.expired),
+        "stale": r.stale,
     })
+}
+
+/// The report of a rollback window: the same top-level keys as a single
+/// comparison (the findings of every pair, each naming the version it was
+/// found against), then the pairs and the rollback verdict.
+pub fn window_value(w: &WindowReport) -> Value {
+    let mut all = Vec::new();
+    let mut pairs = Vec::new();
+    for p in &w.pairs {
+        let r = &p.report;
+        let fs: Vec<Value> = r
+            .findings
+            .iter()
+            .map(|f| {
+                let mut v = finding(r, f, p.guarded);
+                v["against"] = json!(p.against);
+                v
+            })
+            .collect();
+        all.extend(fs.iter().cloned());
+        pairs.push(json!({
+            "old": p.against,
+            "new": w.candidate,
+            "distance": p.distance,
+            "guarded": p.guarded,
+            "compatible": r.compatible(),
+            "directions": {
+                "backward": r.direction_word(Direction::Backward),
+                "forward": r.direction_word(Direction::Forward),
+            },
+            "formats": r.formats.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+            "verdict": r.verdict(),
+            "notes": r.notes,
+            "findings": fs,
+        }));
+    }
+    let count = |s: Severity| -> usize { w.pairs.iter().map(|p| p.report.count(s)).sum() };
+    let blocking: usize = w
+        .pairs
+        .iter()
+        .map(|p| p.report.findings.iter().filter(|f| w.blocks(p, f)).count())
+        .sum();
+    let breaking =
+        |d: Direction| -> usize { w.pairs.iter().map(|p| p.report.count_breaking(d)).sum() };
+    let mut formats: Vec<&str> = w
+        .pairs
+        .iter()
+        .flat_map(|p| p.report.formats.iter().map(|f| f.as_str()))
+        .collect();
+    formats.sort();
+    formats.dedup();
+    json!({
+        "version": REPORT_VERSION,
+        "tool": { "name": "wirecompat", "version": env!("CARGO_PKG_VERSION") },
+        "mode": "window",
+        "formats": formats,
+        "level": w.level.as_str(),
+        "compatible": w.compatible(),
+        "new_root": w.candidate,
+        "window": w.pairs.iter().map(|p| p.against.clone()).collect::<Vec<_>>(),
+        "irreversible": w.pairs.first().is_some_and(|p| p.report.broken(Direction::Forward)),
+        "verdict": w.verdict(),
+        "rollback": rollback_value(&w.rollback),
+        "summary": {
+            "errors": count(Severity::Error),
+            "warnings": count(Severity::Warning),
+            "infos": count(Severity::Info),
+            "blocking": blocking,
+            "breaking_backward": breaking(Direction::Backward),
+            "breaking_forward": breaking(Direction::Forward),
+        },
+        "findings": all,
+        "pairs": pairs,
+        "notes": w.notes,
+        "expired": expired_value(&w.expired),
+        "stale": w.stale,
+    })
+}
+
+pub fn render_window(w: &WindowReport) -> String {
+    let mut s = serde_json::to_string_pretty(&window_value(w)).expect("report serializes");
+    s.push('\n');
+    s
 }
 
 pub fn render(r: &Report) -> String {

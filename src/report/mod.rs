@@ -29,26 +29,60 @@ pub struct Report {
     pub sources: Sources,
     /// Let undecided directions pass (`--allow-unknown`).
     pub allow_unknown: bool,
+    /// Every format compared (repository mode compares several at once).
+    pub formats: Vec<Format>,
+    /// What the run could not compare, and other remarks for the reader.
+    pub notes: Vec<String>,
+    /// Acceptances from the configuration whose date has passed: each
+    /// fails the check until renewed or removed.
+    pub expired: Vec<Expired>,
+    /// Acceptances that match no finding any more.
+    pub stale: Vec<String>,
+}
+
+/// An acceptance past its expiry date that still matches a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expired {
+    pub fingerprint: String,
+    pub expires: String,
+    pub by: String,
 }
 
 impl Report {
+    /// The level that applies to a finding: its path's, else the run's.
+    pub fn level_of(&self, f: &Finding) -> Level {
+        f.level.unwrap_or(self.level)
+    }
+
     pub fn blocks(&self, f: &Finding) -> bool {
-        self.level.blocks(f)
+        f.accepted.is_none() && self.level_of(f).blocks(f)
     }
 
     pub fn compatible(&self) -> bool {
         !self.findings.iter().any(|f| self.blocks(f))
             && (self.allow_unknown || self.undecided().is_empty())
+            && self.expired.is_empty()
     }
 
     /// Guarded directions some finding could not decide (and no error breaks).
     pub fn undecided(&self) -> Vec<Direction> {
-        self.level
-            .directions()
+        Direction::BOTH
             .iter()
             .copied()
-            .filter(|d| !self.broken(*d) && self.findings.iter().any(|f| f.unknown.contains(d)))
+            .filter(|d| {
+                !self.broken(*d)
+                    && self.findings.iter().any(|f| {
+                        f.accepted.is_none()
+                            && f.unknown.contains(d)
+                            && self.level_of(f).directions().contains(d)
+                    })
+            })
             .collect()
+    }
+
+    /// Whether a finding that blocks breaks direction `d`.
+    pub fn blocking_break(&self, d: Direction) -> bool {
+        self.findings.iter().any(|f| self.blocks(f) && f.breaks(d))
     }
 
     /// `compatible`, `incompatible` or `unknown` for one direction.
@@ -107,6 +141,13 @@ impl Report {
             return s;
         }
         let undecided = self.undecided();
+        if !self.findings.iter().any(|f| self.blocks(f)) && !self.expired.is_empty() {
+            return format!(
+                "NOT compatible at {lvl}: {} accepted change(s) expired; renew or remove them \
+                 in wirecompat.toml",
+                self.expired.len()
+            );
+        }
         if !self.findings.iter().any(|f| self.blocks(f)) && !undecided.is_empty() {
             let words: Vec<&str> = undecided.iter().map(|d| d.as_str()).collect();
             return format!(
@@ -116,10 +157,10 @@ impl Report {
             );
         }
         let mut parts = Vec::new();
-        if back && guarded.contains(&Direction::Backward) {
+        if self.blocking_break(Direction::Backward) {
             parts.push("rollout hazard: v(N) cannot read data v(N-1) wrote".to_string());
         }
-        if fwd && guarded.contains(&Direction::Forward) {
+        if self.blocking_break(Direction::Forward) {
             parts.push(
                 "rollback hazard: v(N-1) cannot read data v(N) writes, so this release is \
                  irreversible"

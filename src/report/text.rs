@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
 
-use super::Report;
+use super::{Expired, Report};
 use crate::finding::{Direction, Finding, Location, Severity};
+use crate::window::WindowReport;
 
 /// The lines a location covers (a short element whole, a long one by its
 /// first line), without trailing whitespace.
@@ -104,16 +105,75 @@ fn loc_words(l: &Option<Location>) -> String {
     }
 }
 
+fn formats(r: &Report) -> String {
+    let names: Vec<&str> = r.formats.iter().map(|f| f.as_str()).collect();
+    if names.is_empty() {
+        "no contracts".to_string()
+    } else {
+        names.join(" + ")
+    }
+}
+
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "wirecompat check: {} (profile {}), level {}",
-        r.format, r.profile, r.level
+        formats(r),
+        r.profile,
+        r.level
     );
     let _ = writeln!(out, "  old, v(N-1): {}", r.old_root);
     let _ = writeln!(out, "  new, v(N):   {}", r.new_root);
+    findings_block(r, true, &mut out);
+    notes_block(&r.notes, &r.expired, &r.stale, &mut out);
+    summary_line(r, &mut out);
+    let _ = writeln!(out, "verdict: {}", r.verdict());
+    let _ = writeln!(out, "rollback: {}", crate::window::rollback_of(r).statement);
+    out
+}
 
+fn summary_line(r: &Report, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "\nsummary: {} error(s), {} warning(s), {} info(s); {} break backward (rollout), {} break \
+         forward (rollback)",
+        r.count(Severity::Error),
+        r.count(Severity::Warning),
+        r.count(Severity::Info),
+        r.count_breaking(Direction::Backward),
+        r.count_breaking(Direction::Forward),
+    );
+}
+
+fn notes_block(notes: &[String], expired: &[Expired], stale: &[String], out: &mut String) {
+    if notes.is_empty() && expired.is_empty() && stale.is_empty() {
+        return;
+    }
+    let _ = writeln!(out);
+    for n in notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    for e in expired {
+        let _ = writeln!(
+            out,
+            "error: the acceptance of {} (by {}) expired on {}: it no longer covers the finding, \
+             and fails the check until renewed or removed",
+            e.fingerprint, e.by, e.expires
+        );
+    }
+    for s in stale {
+        let _ = writeln!(
+            out,
+            "warning: the acceptance of {s} matches no finding any more: remove it from \
+             wirecompat.toml"
+        );
+    }
+}
+
+/// The findings of a report, grouped by file. `guarded`: whether they can
+/// block at all (a window pair the level does not guard cannot).
+fn findings_block(r: &Report, guarded: bool, out: &mut String) {
     let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &r.findings {
         let key = f.anchor().map(|l| l.path.as_str()).unwrap_or("");
@@ -122,12 +182,28 @@ pub fn render(r: &Report) -> String {
     for (path, findings) in groups {
         let _ = writeln!(out, "\n{path}");
         for f in findings {
-            let block = if r.blocks(f) { " (blocking)" } else { "" };
+            let block = if guarded && r.blocks(f) {
+                " (blocking)"
+            } else if f.accepted.is_some() {
+                " (accepted)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
                 "  {}[{} {}]{block}: {}",
                 f.severity, f.rule.code, f.rule.name, f.message
             );
+            if let Some(a) = &f.accepted {
+                let _ = writeln!(
+                    out,
+                    "    accepted by {} until {}: {} (fingerprint {})",
+                    a.by, a.expires, a.reason, f.fingerprint
+                );
+            }
+            if let Some(l) = f.level {
+                let _ = writeln!(out, "    level for this path: {l}");
+            }
             let _ = writeln!(out, "    old: {}", loc_words(&f.old));
             let _ = writeln!(out, "    new: {}", loc_words(&f.new));
             for h in hazards(f) {
@@ -139,21 +215,77 @@ pub fn render(r: &Report) -> String {
             if f.breaks.is_empty() && f.unknown.is_empty() && f.severity != Severity::Info {
                 let _ = writeln!(out, "    breaks no direction today");
             }
-            diff_block(r, f, &mut out);
+            diff_block(r, f, out);
             let _ = writeln!(out, "    safe change: {}", f.advice);
         }
     }
+}
+
+/// The report of a rollback window: each pair's findings under its own
+/// heading, then the verdict and the rollback statement.
+pub fn render_window(w: &WindowReport) -> String {
+    let mut out = String::new();
+    let versions: Vec<String> = w
+        .pairs
+        .iter()
+        .map(|p| format!("{} (N-{})", p.against, p.distance))
+        .collect();
     let _ = writeln!(
         out,
-        "\nsummary: {} error(s), {} warning(s), {} info(s); {} break backward (rollout), {} break \
-         forward (rollback)",
-        r.count(Severity::Error),
-        r.count(Severity::Warning),
-        r.count(Severity::Info),
-        r.count_breaking(Direction::Backward),
-        r.count_breaking(Direction::Forward),
+        "wirecompat check: candidate N = {}, level {}",
+        w.candidate, w.level
     );
-    let _ = writeln!(out, "verdict: {}", r.verdict());
+    let _ = writeln!(
+        out,
+        "  window: {}",
+        if versions.is_empty() {
+            "(no earlier version)".to_string()
+        } else {
+            versions.join(", ")
+        }
+    );
+    for p in &w.pairs {
+        let r = &p.report;
+        let _ = writeln!(
+            out,
+            "\n== N ({}) against {} (N-{}){}: {}",
+            w.candidate,
+            p.against,
+            p.distance,
+            if p.guarded {
+                ""
+            } else {
+                " [not guarded at this level]"
+            },
+            formats(r)
+        );
+        if r.findings.is_empty() {
+            let _ = writeln!(out, "  no findings");
+        }
+        findings_block(r, p.guarded, &mut out);
+        for n in &r.notes {
+            let _ = writeln!(out, "  note: {n}");
+        }
+        let _ = writeln!(out, "  verdict against {}: {}", p.against, r.verdict());
+    }
+    notes_block(&w.notes, &w.expired, &w.stale, &mut out);
+    let errors: usize = w
+        .pairs
+        .iter()
+        .map(|p| p.report.count(Severity::Error))
+        .sum();
+    let warnings: usize = w
+        .pairs
+        .iter()
+        .map(|p| p.report.count(Severity::Warning))
+        .sum();
+    let _ = writeln!(
+        out,
+        "\nsummary: {} version(s) compared; {errors} error(s), {warnings} warning(s)",
+        w.pairs.len()
+    );
+    let _ = writeln!(out, "verdict: {}", w.verdict());
+    let _ = writeln!(out, "rollback: {}", w.rollback.statement);
     out
 }
 

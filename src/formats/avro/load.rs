@@ -18,6 +18,9 @@ use crate::json::{self, LineIndex};
 pub struct LoadOptions {
     /// Import directories for `.avdl` files.
     pub includes: Vec<PathBuf>,
+    /// For a directory: the files to load (relative, `/`-separated) instead
+    /// of every Avro file under it (repository mode chooses them).
+    pub files: Option<Vec<String>>,
 }
 
 pub const EXTENSIONS: &[&str] = &["avsc", "avpr", "avdl"];
@@ -69,7 +72,10 @@ fn walk(dir: &Path) -> Result<Vec<String>, Error> {
 
 pub fn load(input: &Path, opts: &LoadOptions) -> Result<Schema, Error> {
     let (dir, names) = if input.is_dir() {
-        let names = walk(input)?;
+        let names = match &opts.files {
+            Some(f) => f.clone(),
+            None => walk(input)?,
+        };
         if names.is_empty() {
             return Err(Error::input(
                 input.display().to_string(),

@@ -80,6 +80,10 @@ pub struct LoadOptions {
     /// Remote references served from local files: a URI (or a prefix ending
     /// in `/`) and the file (or directory) that stands for it.
     pub ref_map: Vec<(String, PathBuf)>,
+    /// For a directory: the schema files to compare (relative,
+    /// `/`-separated) instead of every `.json` file under it; others are
+    /// still read when a `$ref` points at them.
+    pub files: Option<Vec<String>>,
 }
 
 /// The local file a remote URI is mapped to, if any.
@@ -255,7 +259,10 @@ pub const SCHEMA_MAP_KEYS: &[&str] = &[
 pub fn load(input: &Path, opts: &LoadOptions) -> Result<Version, Error> {
     let abs = std::fs::canonicalize(input).map_err(|e| Error::io(input, &e))?;
     let (root_dir, names) = if abs.is_dir() {
-        let names = walk(&abs)?;
+        let names = match &opts.files {
+            Some(f) => f.clone(),
+            None => walk(&abs)?,
+        };
         if names.is_empty() {
             return Err(Error::input(
                 input.display().to_string(),

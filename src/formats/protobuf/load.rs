@@ -29,6 +29,9 @@ use crate::error::{Error, line_col};
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub includes: Vec<PathBuf>,
+    /// For a directory: the files to load (relative, `/`-separated) instead
+    /// of every `.proto` file under it (repository mode chooses them).
+    pub files: Option<Vec<String>>,
 }
 
 /// Extensions treated as binary descriptor sets.
@@ -225,7 +228,10 @@ pub fn load(input: &Path, opts: &LoadOptions) -> Result<Schema, Error> {
     let root_label = input.display().to_string();
     let parsed = match classify(input)? {
         InputKind::Dir(dir) => {
-            let names = walk_protos(&dir)?;
+            let names = match &opts.files {
+                Some(f) => f.clone(),
+                None => walk_protos(&dir)?,
+            };
             if names.is_empty() {
                 return Err(Error::input(
                     root_label,
