@@ -146,13 +146,19 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 fn init(force: bool) -> ExitCode {
-    let path = std::path::Path::new("wirecompat.toml");
+    // At the root of the repository the command runs in, else here.
+    let dir = std::env::current_dir()
+        .ok()
+        .and_then(|d| wirecompat::source::Repo::discover(&d).ok())
+        .map(|r| r.work_dir().to_path_buf())
+        .unwrap_or_default();
+    let path = &dir.join(wirecompat::config::FILE_NAME);
     if path.exists() && !force {
         return fail("wirecompat.toml exists already; pass --force to overwrite it");
     }
     match std::fs::write(path, wirecompat::config::STARTER) {
         Ok(()) => {
-            println!("wrote wirecompat.toml");
+            println!("wrote {}", path.display());
             ExitCode::SUCCESS
         }
         Err(e) => fail(format!("cannot write wirecompat.toml: {e}")),

@@ -328,7 +328,17 @@ fn window(req: &Request) -> Result<WindowReport, Error> {
         .or(cfg.map(|c| c.window.tags().to_string()))
         .unwrap_or_else(|| "v*".to_string());
     let prereleases = req.prereleases || cfg.is_some_and(|c| c.window.prereleases());
-    let tags = repo.window(k, &glob, prereleases, exclude_commit.as_deref())?;
+    let grows_from = match &req.head {
+        Some(rev) => Some(repo.resolve(rev)?),
+        None => repo.head_commit(),
+    };
+    let tags = repo.window(
+        k,
+        &glob,
+        prereleases,
+        exclude_commit.as_deref(),
+        grows_from.as_deref(),
+    )?;
     let mut notes = Vec::new();
     let mut versions: Vec<(String, Materialized)> = Vec::new();
     for t in &tags {
@@ -426,8 +436,12 @@ pub fn apply_config(report: &mut Report, cfg: &Config, today: Date, used: &mut B
             Some(RuleSeverity::Info) => f.severity = Severity::Info,
             None => {}
         }
-        if let Some(p) = &path
-            && let Some(l) = cfg.level_for_path(p)
+        let element = f.anchor().map(|l| l.element.clone()).unwrap_or_default();
+        let level = path
+            .as_deref()
+            .and_then(|p| cfg.level_for_path(p))
+            .or_else(|| subject_level(cfg, &element));
+        if let Some(l) = level
             && let Ok(l) = l.parse::<Level>()
         {
             f.level = Some(l);
@@ -453,6 +467,20 @@ pub fn apply_config(report: &mut Report, cfg: &Config, today: Date, used: &mut B
     }
     report.findings = kept;
     report.expired.dedup();
+}
+
+/// The level a `[[levels]]` entry with a `subject` sets for an element: the
+/// subject names the element or one of its enclosing names (a Protobuf
+/// package or message, an Avro namespace or record), nearest first.
+fn subject_level<'a>(cfg: &'a Config, element: &str) -> Option<&'a str> {
+    let mut name = element;
+    while !name.is_empty() {
+        if let Some(l) = cfg.level_for_subject(name) {
+            return Some(l);
+        }
+        name = name.rfind('.').map_or("", |i| &name[..i]);
+    }
+    None
 }
 
 /// Acceptances that matched nothing.

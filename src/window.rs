@@ -108,7 +108,7 @@ impl WindowReport {
             .iter()
             .filter(|p| p.guarded && !p.report.compatible())
             .map(|p| {
-                let v = p.report.verdict();
+                let v = p.report.verdict().replace("v(N-1)", &p.against);
                 let prefix = format!("NOT compatible at {lvl}: ");
                 format!("{} ({})", p.against, v.strip_prefix(&prefix).unwrap_or(&v))
             })

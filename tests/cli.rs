@@ -31,12 +31,6 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
-fn schema_validator() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(common::root().join("schemas/report.schema.json")).unwrap();
-    let schema: Value = serde_json::from_str(&text).unwrap();
-    jsonschema::validator_for(&schema).expect("report schema compiles")
-}
-
 #[test]
 fn the_bundled_example_shows_both_hazards_and_exits_1() {
     let o = wirecompat(&["check", "testdata/example/old", "testdata/example/new"]);
@@ -123,7 +117,7 @@ fn json_report_follows_its_schema_and_the_contract() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
-    let validator = schema_validator();
+    let validator = common::report_validator();
     let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(v["version"], 1);
@@ -477,7 +471,7 @@ fn avro_directories_resolve_names_across_files() {
     assert_eq!(f["new"]["path"], "b_money.avsc");
     assert_eq!(f["new"]["line"], 2);
     assert_eq!(f["new"]["pointer"], "/fields/0/type");
-    assert!(schema_validator().is_valid(&v));
+    assert!(common::report_validator().is_valid(&v));
 }
 
 #[test]
@@ -545,7 +539,7 @@ fn jsonschema_strict_content_model_is_explained_and_lenient_passes() {
     // The JSON report carries the pointer and per-direction verdicts.
     let o = wirecompat(&["check", &old, &new, "--format", "json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(schema_validator().is_valid(&v), "{v}");
+    assert!(common::report_validator().is_valid(&v), "{v}");
     assert_eq!(v["directions"]["backward"], "incompatible");
     assert_eq!(v["directions"]["forward"], "compatible");
     assert_eq!(v["findings"][0]["new"]["pointer"], "/properties/nickname");
@@ -700,7 +694,7 @@ fn json_directions_say_unknown_when_undecided() {
         "json",
     ]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(schema_validator().is_valid(&v), "{v}");
+    assert!(common::report_validator().is_valid(&v), "{v}");
     assert_eq!(v["directions"]["backward"], "incompatible");
     assert_eq!(v["directions"]["forward"], "unknown");
     assert_eq!(v["compatible"], false);

@@ -5,56 +5,14 @@
 use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+mod common;
+
+use common::git::{commit, git, write};
 use wirecompat::source::{
     self, ContractKind, Contracts, Repo, Spec, classify, find_contracts, list_dir, list_work_tree,
     parse_spec,
 };
-
-/// Runs `git` in `dir` with a fixed identity and no system or user config;
-/// returns its trimmed standard output.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
-}
-
-fn commit(root: &Path, msg: &str) -> String {
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", msg]);
-    git(root, &["rev-parse", "HEAD"])
-}
 
 const A_V1: &str = "syntax = \"proto3\";\nmessage A { string x = 1; }\n";
 const A_V2: &str = "syntax = \"proto3\";\nmessage A { string x = 1; int32 y = 2; }\n";
@@ -236,9 +194,15 @@ fn release_tags_in_semver_order() {
         names(&ones),
         ["v1.0.0", "v1.2.0", "v1.2.0+build.7", "v1.9.0", "v1.10.0"]
     );
-    // `nightly` and `release-2` match `*` but are not versions.
+    // `nightly` matches `*` but is not a version; `release-2` is 2.0.0
+    // (missing numbers are zero), ordered by name beside `v2.0.0`.
     let all = repo.release_tags("*", false).unwrap();
-    assert_eq!(names(&all), names(&tags));
+    let mut expected = names(&tags);
+    expected.insert(expected.len() - 1, "release-2");
+    assert_eq!(names(&all), expected);
+    let release = repo.release_tags("release-*", false).unwrap();
+    assert_eq!(names(&release), ["release-2"]);
+    assert_eq!(release[0].version, semver::Version::new(2, 0, 0));
 
     let err = repo.release_tags("v[", false).unwrap_err().to_string();
     assert!(err.contains("v["), "{err}");
@@ -262,15 +226,25 @@ fn window_is_newest_first_and_skips_the_candidate() {
     let f = fixture();
     let repo = Repo::discover(f.root()).unwrap();
     let head = repo.head_commit().unwrap();
-    let w = repo.window(2, "v*", false, Some(&head)).unwrap();
+    let w = repo.window(2, "v*", false, Some(&head), None).unwrap();
     assert_eq!(names(&w), ["v1.10.0", "v1.9.0"]);
-    let w = repo.window(2, "v*", false, None).unwrap();
+    let w = repo.window(2, "v*", false, None, None).unwrap();
     assert_eq!(names(&w), ["v2.0.0", "v1.10.0"]);
-    let w = repo.window(3, "v*", true, Some(&head)).unwrap();
+    let w = repo.window(3, "v*", true, Some(&head), None).unwrap();
     assert_eq!(names(&w), ["v1.10.0", "v1.9.0", "v1.2.0+build.7"]);
-    let w = repo.window(100, "v*", false, Some(&head)).unwrap();
+    let w = repo.window(100, "v*", false, Some(&head), None).unwrap();
     assert_eq!(w.len(), 5);
-    assert!(repo.window(0, "v*", false, None).unwrap().is_empty());
+    assert!(repo.window(0, "v*", false, None, None).unwrap().is_empty());
+    // A candidate growing from v1.2.0's commit: later releases are its
+    // future, not its rollback window.
+    let w = repo
+        .window(5, "v*", false, None, Some(&f.commits[1]))
+        .unwrap();
+    assert_eq!(names(&w), ["v1.2.0+build.7", "v1.2.0", "v1.0.0"]);
+    let w = repo
+        .window(5, "v*", false, Some(&f.commits[1]), Some(&f.commits[1]))
+        .unwrap();
+    assert_eq!(names(&w), ["v1.0.0"]);
 }
 
 fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {

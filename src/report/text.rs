@@ -98,6 +98,14 @@ fn hazards(f: &Finding) -> Vec<String> {
         .collect()
 }
 
+/// Says which old version "v(N-1)" is, in a window.
+fn name_old(s: &str, old: Option<&str>) -> String {
+    match old {
+        Some(name) => s.replace("v(N-1)", name),
+        None => s.to_string(),
+    }
+}
+
 fn loc_words(l: &Option<Location>) -> String {
     match l {
         Some(l) => l.to_string(),
@@ -125,7 +133,7 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(out, "  old, v(N-1): {}", r.old_root);
     let _ = writeln!(out, "  new, v(N):   {}", r.new_root);
-    findings_block(r, true, &mut out);
+    findings_block(r, true, None, &mut out);
     notes_block(&r.notes, &r.expired, &r.stale, &mut out);
     summary_line(r, &mut out);
     let _ = writeln!(out, "verdict: {}", r.verdict());
@@ -173,7 +181,9 @@ fn notes_block(notes: &[String], expired: &[Expired], stale: &[String], out: &mu
 
 /// The findings of a report, grouped by file. `guarded`: whether they can
 /// block at all (a window pair the level does not guard cannot).
-fn findings_block(r: &Report, guarded: bool, out: &mut String) {
+/// `old`: the name of the old version in a window (a tag), said instead of
+/// "v(N-1)" in the hazard lines.
+fn findings_block(r: &Report, guarded: bool, old: Option<&str>, out: &mut String) {
     let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &r.findings {
         let key = f.anchor().map(|l| l.path.as_str()).unwrap_or("");
@@ -207,7 +217,7 @@ fn findings_block(r: &Report, guarded: bool, out: &mut String) {
             let _ = writeln!(out, "    old: {}", loc_words(&f.old));
             let _ = writeln!(out, "    new: {}", loc_words(&f.new));
             for h in hazards(f) {
-                let _ = writeln!(out, "    {h}");
+                let _ = writeln!(out, "    {}", name_old(&h, old));
             }
             for d in &f.unknown {
                 let _ = writeln!(out, "    undecided: whether {d} holds here");
@@ -262,11 +272,16 @@ pub fn render_window(w: &WindowReport) -> String {
         if r.findings.is_empty() {
             let _ = writeln!(out, "  no findings");
         }
-        findings_block(r, p.guarded, &mut out);
+        findings_block(r, p.guarded, Some(&p.against), &mut out);
         for n in &r.notes {
             let _ = writeln!(out, "  note: {n}");
         }
-        let _ = writeln!(out, "  verdict against {}: {}", p.against, r.verdict());
+        let _ = writeln!(
+            out,
+            "  verdict against {}: {}",
+            p.against,
+            name_old(&r.verdict(), Some(&p.against))
+        );
     }
     notes_block(&w.notes, &w.expired, &w.stale, &mut out);
     let errors: usize = w

@@ -225,18 +225,54 @@ impl Repo {
     /// The last `k` release tags (see [`Repo::release_tags`]), newest first,
     /// leaving out tags that point at `exclude_commit` (the candidate itself;
     /// a full hex id as [`Repo::resolve`] returns).
+    ///
+    /// With `candidate` (the commit the candidate is, or grows from), releases
+    /// newer than the newest release in its history are left out: checking
+    /// out v1.4.0 makes v1.5.0 a future release, not a rollback target. A
+    /// release that is not in the history but older than that newest one (a
+    /// hotfix tagged on a branch) stays in.
     pub fn window(
         &self,
         k: usize,
         glob: &str,
         prereleases: bool,
         exclude_commit: Option<&str>,
+        candidate: Option<&str>,
     ) -> Result<Vec<Tag>, Error> {
         let mut tags = self.release_tags(glob, prereleases)?;
+        if let Some(c) = candidate {
+            let history = self.history(c)?;
+            let newest = tags
+                .iter()
+                .filter(|t| history.contains(&t.commit))
+                .map(|t| t.version.clone())
+                .max_by(|a, b| a.cmp_precedence(b));
+            if let Some(newest) = newest {
+                tags.retain(|t| t.version.cmp_precedence(&newest) != Ordering::Greater);
+            }
+        }
         if let Some(c) = exclude_commit {
             tags.retain(|t| !t.commit.eq_ignore_ascii_case(c));
         }
         Ok(tags.into_iter().rev().take(k).collect())
+    }
+
+    /// Hex ids of `rev` and every commit it descends from.
+    fn history(&self, rev: &str) -> Result<std::collections::HashSet<String>, Error> {
+        let start = self.commit(rev)?.id;
+        let err = |e: &dyn std::fmt::Display| {
+            Error::usage(format!(
+                "{}: cannot walk the history of {rev}: {e}",
+                self.work_dir.display()
+            ))
+        };
+        let walk = self.repo.rev_walk([start]).all().map_err(|e| err(&e))?;
+        let mut seen = std::collections::HashSet::new();
+        for info in walk {
+            let info = info.map_err(|e| err(&e))?;
+            seen.insert(info.id.to_string());
+        }
+        Ok(seen)
     }
 
     /// The commit `rev` names.
@@ -358,14 +394,30 @@ fn normalize(p: &str) -> String {
         .join("/")
 }
 
-/// The semantic version a tag name carries (see [`Repo::release_tags`]).
+/// The semantic version a tag name carries (see [`Repo::release_tags`]):
+/// the last `/`-separated part of the name from its first digit on, after a
+/// prefix without digits (`v1.4.0`, `release-1.4.0`, `proto/v1.4.0`). A
+/// version of one or two numbers is read with the missing ones as zero
+/// (`release-2` is 2.0.0, `v1.4` is 1.4.0).
 fn parse_version(name: &str) -> Option<semver::Version> {
     let last = name.rsplit('/').next().unwrap_or(name);
-    let bare = last
-        .strip_prefix('v')
-        .or_else(|| last.strip_prefix('V'))
-        .unwrap_or(last);
-    semver::Version::parse(bare).ok()
+    let start = last.find(|c: char| c.is_ascii_digit())?;
+    let bare = &last[start..];
+    if let Ok(v) = semver::Version::parse(bare) {
+        return Some(v);
+    }
+    let end = bare.find(['-', '+']).unwrap_or(bare.len());
+    let (core, rest) = bare.split_at(end);
+    let parts: Vec<&str> = core.split('.').collect();
+    if parts.len() > 2
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let padded = format!("{core}{}{rest}", ".0".repeat(3 - parts.len()));
+    semver::Version::parse(&padded).ok()
 }
 
 /// Semantic-version precedence (build metadata ignored), then name.

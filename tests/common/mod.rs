@@ -1,12 +1,21 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod git;
+
 use std::path::{Path, PathBuf};
 
 use wirecompat::{CheckOptions, Finding, Location, Report};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The validator of `schemas/report.schema.json`, the JSON report's contract.
+pub fn report_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("schemas/report.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).expect("report schema compiles")
 }
 
 /// `../shared` beside the repository (CI provides it).
