@@ -1028,12 +1028,13 @@ tags = "v*"
 # Whether pre-release tags (v2.0.0-rc.1) count as releases.
 prereleases = false
 
-# Level per path glob or per registry subject; the first matching entry wins.
+# Level per path glob, or per subject: a contract's full name or an enclosing package or namespace
+# (orders.v1, com.acme.Order); a path entry is tried before a subject entry, and the first match wins.
 # [[levels]]
 # path = "proto/internal/**"
 # level = "NONE"
 # [[levels]]
-# subject = "orders-value"
+# subject = "orders.v1"
 # level = "BACKWARD_TRANSITIVE"
 
 [protobuf]
@@ -1061,7 +1062,8 @@ format_assertion = false
 # severity = "warning"
 
 # Accepted changes: a finding with this fingerprint (from the report) is shown as accepted and does not block.
-# Every acceptance needs a reason and an expiry date (YYYY-MM-DD); after that day the finding blocks again.
+# Every acceptance needs a reason and an expiry date (YYYY-MM-DD); after that day the check fails until the entry is
+# renewed or removed. An entry that matches no finding is reported as stale.
 # [[accept]]
 # fingerprint = "d375cffd7056528e"
 # reason = "v1 clients are gone"

@@ -92,6 +92,33 @@ fn one_sided(format: Format, old: &Tree, new: &Tree, o: usize, n: usize) -> Opti
     }
 }
 
+/// An error loading a tree's contracts, said in the repository's terms: paths
+/// relative to the repository root (not a temporary directory a revision was
+/// read into), which version it is, and how the configuration can help.
+fn in_tree(t: &Tree, e: Error) -> Error {
+    let root = t.root.display().to_string();
+    let local = |s: &str| s.replace(&format!("{root}/"), "./").replace(&root, ".");
+    let rel = |s: &str| s.strip_prefix(&format!("{root}/")).unwrap_or(s).to_string();
+    match e {
+        Error::Input {
+            path,
+            line,
+            column,
+            message,
+        } => {
+            let mut message = format!("{} (in {})", local(&message), t.label);
+            if message.contains("not found") && message.contains("import") {
+                message.push_str(
+                    "; in repository mode, set [protobuf] root and include in wirecompat.toml, \
+                     or exclude the files that are not contracts",
+                );
+            }
+            Error::input(rel(&path), line, column, message)
+        }
+        Error::Usage(m) => Error::Usage(format!("{} (in {})", local(&m), t.label)),
+    }
+}
+
 fn protobuf_part(old: &Tree, new: &Tree, s: &Settings) -> Result<Option<Part>, Error> {
     let (o, n) = (
         under(&old.files.protobuf, &s.proto_root),
@@ -114,7 +141,10 @@ fn protobuf_part(old: &Tree, new: &Tree, s: &Settings) -> Result<Option<Part>, E
         || protobuf::load_version(&dir(old), &opts(old, o)),
         || protobuf::load_version(&dir(new), &opts(new, n)),
     );
-    let (vo, vn) = (vo?, vn?);
+    let (vo, vn) = (
+        vo.map_err(|e| in_tree(old, e))?,
+        vn.map_err(|e| in_tree(new, e))?,
+    );
     let mut findings = protobuf::compare(&vo.schema, &vn.schema, s.opts.profile);
     prefix_paths(&mut findings, &s.proto_root);
     Ok(Some(Part {
@@ -131,8 +161,8 @@ fn avro_part(old: &Tree, new: &Tree, s: &Settings) -> Result<Option<Part>, Error
         includes: s.opts.includes.clone(),
         files: Some(files.to_vec()),
     };
-    let vo = avro::load_version(&old.root, &opts(&old.files.avro))?;
-    let vn = avro::load_version(&new.root, &opts(&new.files.avro))?;
+    let vo = avro::load_version(&old.root, &opts(&old.files.avro)).map_err(|e| in_tree(old, e))?;
+    let vn = avro::load_version(&new.root, &opts(&new.files.avro)).map_err(|e| in_tree(new, e))?;
     Ok(Some(Part {
         format: Format::Avro,
         findings: avro::compare(&vo.schema, &vn.schema),
@@ -153,8 +183,8 @@ fn jsonschema_part(old: &Tree, new: &Tree, s: &Settings) -> Result<Option<Part>,
             .collect(),
         files: Some(t.files.jsonschema.clone()),
     };
-    let vo = jsonschema::load_version(&old.root, &opts(old))?;
-    let vn = jsonschema::load_version(&new.root, &opts(new))?;
+    let vo = jsonschema::load_version(&old.root, &opts(old)).map_err(|e| in_tree(old, e))?;
+    let vn = jsonschema::load_version(&new.root, &opts(new)).map_err(|e| in_tree(new, e))?;
     let policy = jsonschema::Policy {
         lenient: s.opts.lenient,
         format_assertion: s.opts.format_assertion,
