@@ -28,13 +28,7 @@ warm() { # both tools read the same files: start each run with them in the page 
   find "$G/old" "$G/new" -type f -name '*.proto' -exec cat {} + > /dev/null
 }
 
-measure() { # label, command...
-  local label=$1; shift
-  warm
-  /usr/bin/time -f "%e %M" -o "$G/time" "$@" > "$G/out.$label" 2> "$G/err.$label" || true
-  read -r secs kb < <(tail -n 1 "$G/time")
-  echo "$label $secs $kb"
-}
+. bench/lib.sh
 
 wc_s=(); wc_m=(); buf_s=(); buf_m=()
 for i in $(seq "$RUNS"); do
@@ -49,16 +43,11 @@ for i in $(seq "$RUNS"); do
   fi
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ws=$(median "${wc_s[@]}"); wm=$(median "${wc_m[@]}")
 echo "wirecompat median: ${ws}s, $((wm / 1024)) MB, findings: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["findings"]), "(", sum(f["severity"]=="error" for f in d["findings"]), "errors )")' "$G/out.wirecompat")"
 if [ ${#buf_s[@]} -gt 0 ]; then
   bs=$(median "${buf_s[@]}"); bm=$(median "${buf_m[@]}")
   echo "buf median: ${bs}s, $((bm / 1024)) MB, findings: $(grep -c '"type"' "$G/out.buf" || true)"
-  python3 - "$ws" "$wm" "$bs" "$bm" <<'PY'
-import sys
-ws, wm, bs, bm = map(float, sys.argv[1:])
-print(f"ratio: wirecompat is {bs/ws:.1f}x faster and uses {wm/bm:.2f} of buf's peak memory (1/{bm/wm:.1f})")
-PY
+  ratio "$ws" "$wm" "$bs" "$bm"
   if [ -n "${KEEP:-}" ]; then cp "$G/out.buf" "$KEEP.buf.json"; cp "$G/out.wirecompat" "$KEEP.wirecompat.json"; fi
 fi

@@ -40,6 +40,14 @@ pub enum Command {
         /// Rule code (PB101) or name (field-wire-type-changed).
         rule: String,
     },
+    /// Print a shell completion script: `wirecompat completions bash >
+    /// /usr/share/bash-completion/completions/wirecompat`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `wirecompat man > wirecompat.1`.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,8 +83,21 @@ pub struct CheckArgs {
     /// Ignore `wirecompat.toml`.
     #[arg(long)]
     pub no_config: bool,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// The report on standard output: `text` for people, `json` (the
+    /// contract in schemas/report.schema.json), `sarif` (SARIF 2.1.0 for code
+    /// scanning), `junit`, `github` (workflow commands, and a job summary
+    /// when GITHUB_STEP_SUMMARY is set), `gitlab` (Code Quality), `markdown`
+    /// (a pull-request comment).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Also write the report in FORMAT to PATH (repeatable): `--output
+    /// sarif=wirecompat.sarif --output junit=report.xml`.
+    #[arg(long, value_name = "FORMAT=PATH")]
+    pub output: Vec<String>,
+    /// Colour in the text report: `auto` (on a terminal, unless NO_COLOR is
+    /// set), `always` or `never`.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// Protobuf: `wire` (binary only) or `wire-json` (binary and ProtoJSON;
     /// the default, unless the configuration says otherwise).
     #[arg(long, value_enum)]
@@ -113,10 +134,30 @@ pub struct CheckArgs {
     pub map_ref: Vec<String>,
 }
 
+/// `rules --format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum OutputFormat {
     Text,
     Json,
+}
+
+/// `check --format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+    Gitlab,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use wirecompat::formats::jsonschema::Draft;
-use wirecompat::run::{self, ConfigChoice, Outcome, Request};
+use wirecompat::run::{self, ConfigChoice, Request};
 use wirecompat::{CheckOptions, Level, Profile, report, rule};
 
-use cli::{CheckArgs, Cli, Command, OutputFormat, ProfileArg};
+use cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, ProfileArg, ReportFormat};
+use wirecompat::report::OutputFormat as Format;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -49,6 +50,23 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "wirecompat", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut out) {
+                Ok(()) => {
+                    use std::io::Write as _;
+                    let _ = std::io::stdout().write_all(&out);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(format!("cannot render the man page: {e}")),
+            }
+        }
         Command::Explain { rule: key } => match rule::find(&key) {
             Some(r) => {
                 print!("{}", rule::render_explain(r));
@@ -59,6 +77,47 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// Runs over fewer contract files than this finish before a bar helps.
+const BAR_FILES: usize = 200;
+
+/// The progress bar on standard error (only on a terminal, only for runs
+/// over many files).
+#[derive(Debug, Default)]
+struct Bar(std::sync::Mutex<Option<indicatif::ProgressBar>>);
+
+impl run::Progress for Bar {
+    fn stage(&self, what: &str, done: usize, total: usize, files: usize) {
+        let Ok(mut bar) = self.0.lock() else { return };
+        if bar.is_none() && files >= BAR_FILES {
+            let b = indicatif::ProgressBar::with_draw_target(
+                Some(total as u64),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} [{elapsed}] {bar:30} {pos}/{len} {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            *bar = Some(b);
+        }
+        if let Some(b) = bar.as_ref() {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+            b.set_message(format!("{what} ({files} files)"));
+        }
+    }
+
+    fn finish(&self) {
+        if let Ok(mut bar) = self.0.lock()
+            && let Some(b) = bar.take()
+        {
+            b.finish_and_clear();
+        }
     }
 }
 
@@ -125,16 +184,75 @@ fn check(args: CheckArgs) -> ExitCode {
             ..Default::default()
         },
         today: None,
+        progress: {
+            use std::io::IsTerminal as _;
+            std::io::stderr()
+                .is_terminal()
+                .then(|| std::sync::Arc::new(Bar::default()) as std::sync::Arc<dyn run::Progress>)
+        },
+    };
+    // Every --output is checked before the run: a typo is a usage error,
+    // not a lost report after a long check.
+    let mut outputs = Vec::new();
+    for o in &args.output {
+        match o.split_once('=').map(|(f, p)| (Format::parse(f), p)) {
+            Some((Some(f), p)) if !p.is_empty() => outputs.push((f, std::path::PathBuf::from(p))),
+            _ => {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                return fail(format!(
+                    "--output {o:?}: expected FORMAT=PATH with FORMAT one of {}",
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Sarif => Format::Sarif,
+        ReportFormat::Junit => Format::Junit,
+        ReportFormat::Github => Format::Github,
+        ReportFormat::Gitlab => Format::Gitlab,
+        ReportFormat::Markdown => Format::Markdown,
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            use std::io::IsTerminal as _;
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
     };
     match run::run(&req) {
         Ok(outcome) => {
-            let out = match (&outcome, args.format) {
-                (Outcome::Pair(r), OutputFormat::Text) => report::text::render(r),
-                (Outcome::Pair(r), OutputFormat::Json) => report::json::render(r),
-                (Outcome::Window(w), OutputFormat::Text) => report::text::render_window(w),
-                (Outcome::Window(w), OutputFormat::Json) => report::json::render_window(w),
-            };
-            print!("{out}");
+            print!("{}", report::render(&outcome, format, color));
+            for (f, path) in &outputs {
+                if let Err(e) = std::fs::write(path, report::render(&outcome, *f, false)) {
+                    return fail(format!("cannot write {}: {e}", path.display()));
+                }
+            }
+            let github =
+                format == Format::Github || outputs.iter().any(|(f, _)| *f == Format::Github);
+            if github
+                && let Some(summary) =
+                    std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
+            {
+                let appended = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&summary)
+                    .and_then(|mut file| {
+                        use std::io::Write as _;
+                        file.write_all(report::github_summary(&outcome).as_bytes())
+                    });
+                if let Err(e) = appended {
+                    return fail(format!(
+                        "cannot append the job summary to {}: {e}",
+                        std::path::Path::new(&summary).display()
+                    ));
+                }
+            }
             if outcome.compatible() {
                 ExitCode::SUCCESS
             } else {

@@ -25,6 +25,16 @@ pub enum ConfigChoice {
     Off,
 }
 
+/// Where a long run reports its stages (the command line draws a progress
+/// bar on a terminal; the library itself never prints).
+pub trait Progress: Send + Sync + std::fmt::Debug {
+    /// Stage `done` of `total` begins: `what` it does, over `files`
+    /// contract files.
+    fn stage(&self, what: &str, done: usize, total: usize, files: usize);
+    /// The run is over (successfully or not).
+    fn finish(&self);
+}
+
 /// A `check` as the command line asks for it.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -52,6 +62,16 @@ pub struct Request {
     pub opts: CheckOptions,
     /// The date acceptances are judged against (today when `None`).
     pub today: Option<Date>,
+    /// Told each stage of the run.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+impl Request {
+    fn stage(&self, what: &str, done: usize, total: usize, files: usize) {
+        if let Some(p) = &self.progress {
+            p.stage(what, done, total, files);
+        }
+    }
 }
 
 /// The result of a check.
@@ -209,7 +229,22 @@ fn pair(req: &Request, old: &str, new: &str) -> Result<Report, Error> {
     };
     let cfg = load_config(&req.config, root.as_deref())?;
     let opts = options(req, cfg.as_ref())?;
-    let mut report = if whole_tree(old) || whole_tree(new) {
+    if req.progress.is_some() {
+        let count = |root: &Path| {
+            if root.is_dir() {
+                source::list_dir(root).map(|l| l.len()).unwrap_or(0)
+            } else {
+                1
+            }
+        };
+        req.stage(
+            &format!("comparing {} with {}", o.label, n.label),
+            0,
+            1,
+            count(&o.root) + count(&n.root),
+        );
+    }
+    let report = if whole_tree(old) || whole_tree(new) {
         // Whole trees hold contracts of any format: compare them as the
         // repository mode does.
         let tree = |i: &Input, spec: &str| -> Result<Tree, Error> {
@@ -224,14 +259,16 @@ fn pair(req: &Request, old: &str, new: &str) -> Result<Report, Error> {
                 files: files(&i.root, &listing, cfg.as_ref()),
             })
         };
-        repo::compare_trees(
-            &tree(&o, old)?,
-            &tree(&n, new)?,
-            &settings(cfg.as_ref(), &opts),
-        )?
+        tree(&o, old).and_then(|to| {
+            repo::compare_trees(&to, &tree(&n, new)?, &settings(cfg.as_ref(), &opts))
+        })
     } else {
-        crate::check(&o.root, &n.root, &opts)?
+        crate::check(&o.root, &n.root, &opts)
     };
+    if let Some(p) = &req.progress {
+        p.finish();
+    }
+    let mut report = report?;
     report.old_root = o.label;
     report.new_root = n.label;
     if let Some(c) = &cfg {
@@ -371,7 +408,14 @@ fn window(req: &Request) -> Result<WindowReport, Error> {
     let mut used = BTreeSet::new();
     let mut expired = Vec::new();
     let mut pairs = Vec::new();
+    let files_of = |f: &Files| f.protobuf.len() + f.avro.len() + f.jsonschema.len();
     for (i, (label, m)) in versions.iter().enumerate() {
+        req.stage(
+            &format!("comparing with {label}"),
+            i,
+            versions.len(),
+            files_of(&candidate.files),
+        );
         let listing = source::list_dir(&m.root)?;
         let old = Tree {
             label: label.clone(),
@@ -391,6 +435,9 @@ fn window(req: &Request) -> Result<WindowReport, Error> {
         });
     }
     drop(held);
+    if let Some(p) = &req.progress {
+        p.finish();
+    }
     let mut w = WindowReport::new(
         opts.level,
         candidate.label.clone(),

@@ -1,13 +1,93 @@
 //! The result of a check, and its renderings.
 
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
+pub mod view;
 
 use std::collections::BTreeMap;
 
 use crate::finding::{Direction, Finding, Severity};
 use crate::level::Level;
 use crate::rule::Format;
+
+/// The report formats (`--format`, `--output FORMAT=PATH`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+    Gitlab,
+    Markdown,
+}
+
+impl OutputFormat {
+    pub const ALL: [OutputFormat; 7] = [
+        OutputFormat::Text,
+        OutputFormat::Json,
+        OutputFormat::Sarif,
+        OutputFormat::Junit,
+        OutputFormat::Github,
+        OutputFormat::Gitlab,
+        OutputFormat::Markdown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFormat::Text => "text",
+            OutputFormat::Json => "json",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Junit => "junit",
+            OutputFormat::Github => "github",
+            OutputFormat::Gitlab => "gitlab",
+            OutputFormat::Markdown => "markdown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OutputFormat> {
+        OutputFormat::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// Renders the outcome of a check in a format; `color` applies to text.
+pub fn render(outcome: &crate::run::Outcome, format: OutputFormat, color: bool) -> String {
+    use crate::run::Outcome;
+    if format == OutputFormat::Text {
+        let plain = match outcome {
+            Outcome::Pair(r) => text::render(r),
+            Outcome::Window(w) => text::render_window(w),
+        };
+        return if color { text::colorize(&plain) } else { plain };
+    }
+    let value = match outcome {
+        Outcome::Pair(r) => json::to_value(r),
+        Outcome::Window(w) => json::window_value(w),
+    };
+    match format {
+        OutputFormat::Text => unreachable!("rendered above"),
+        OutputFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&value).expect("report serializes");
+            s.push('\n');
+            s
+        }
+        OutputFormat::Sarif => sarif::render(&value),
+        OutputFormat::Junit => junit::render(&value),
+        OutputFormat::Github => github::render(&value),
+        OutputFormat::Gitlab => gitlab::render(&value),
+        OutputFormat::Markdown => markdown::render(&value),
+    }
+}
+
+/// The Markdown job summary for GitHub (`$GITHUB_STEP_SUMMARY`).
+pub fn github_summary(outcome: &crate::run::Outcome) -> String {
+    render(outcome, OutputFormat::Markdown, false)
+}
 
 /// Source lines of the files findings point into, for showing old and new
 /// lines side by side.

@@ -304,9 +304,95 @@ pub fn render_window(w: &WindowReport) -> String {
     out
 }
 
+/// ANSI styles of the text report on a terminal.
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
+const CYAN: &str = "\x1b[36m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+/// The text report with colour: severities, the diff's removed and added
+/// lines, hazards, headings and the verdict. Only styles are added; the
+/// words are the plain report's, so colour never carries meaning alone.
+pub fn colorize(plain: &str) -> String {
+    let mut out = String::with_capacity(plain.len() + plain.len() / 8);
+    for line in plain.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let nl = &line[body.len()..];
+        let t = body.trim_start();
+        let style = if t.starts_with("error[") || t.starts_with("error:") {
+            Some(if body.contains("(blocking)") || t.starts_with("error:") {
+                format!("{BOLD}{RED}")
+            } else {
+                RED.to_string()
+            })
+        } else if t.starts_with("warning[") || t.starts_with("warning:") {
+            Some(YELLOW.to_string())
+        } else if t.starts_with("info[") {
+            Some(CYAN.to_string())
+        } else if body.starts_with("      - ") {
+            Some(RED.to_string())
+        } else if body.starts_with("      + ") {
+            Some(GREEN.to_string())
+        } else if t.starts_with("rollout hazard")
+            || t.starts_with("rollback hazard")
+            || t.starts_with("possible rollout hazard")
+            || t.starts_with("possible rollback hazard")
+        {
+            Some(YELLOW.to_string())
+        } else if t.starts_with("safe change:") || t.starts_with("old:") || t.starts_with("new:") {
+            Some(DIM.to_string())
+        } else if body.starts_with("== ") || body.starts_with("wirecompat check:") {
+            Some(BOLD.to_string())
+        } else if let Some(rest) = body.strip_prefix("verdict: ") {
+            Some(if rest.starts_with("compatible") {
+                format!("{BOLD}{GREEN}")
+            } else {
+                format!("{BOLD}{RED}")
+            })
+        } else {
+            body.strip_prefix("rollback: ").map(|rest| {
+                if rest.starts_with("safe") {
+                    GREEN.to_string()
+                } else {
+                    format!("{BOLD}{YELLOW}")
+                }
+            })
+        };
+        match style {
+            Some(st) if !body.is_empty() => {
+                out.push_str(&st);
+                out.push_str(body);
+                out.push_str(RESET);
+                out.push_str(nl);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::clip;
+    use super::{clip, colorize};
+
+    #[test]
+    fn colour_adds_styles_and_keeps_the_words() {
+        let plain = "x.proto\n  error[PB104 a] (blocking): m\n      - a\n      + b\nverdict: compatible at FULL\n";
+        let c = colorize(plain);
+        assert!(c.contains("\x1b[1m\x1b[31m  error[PB104 a] (blocking): m\x1b[0m\n"));
+        assert!(c.contains("\x1b[31m      - a\x1b[0m"));
+        assert!(c.contains("\x1b[32m      + b\x1b[0m"));
+        assert!(c.contains("\x1b[1m\x1b[32mverdict: compatible"));
+        let stripped = c
+            .replace("\x1b[0m", "")
+            .replace("\x1b[1m", "")
+            .replace("\x1b[31m", "")
+            .replace("\x1b[32m", "");
+        assert_eq!(stripped, plain);
+    }
 
     #[test]
     fn long_lines_are_cut_around_the_column() {
