@@ -119,8 +119,10 @@ pub struct CheckArgs {
     /// (4, 6, 7, 2019-09, 2020-12; default 2020-12).
     #[arg(long, value_name = "DRAFT")]
     pub draft: Option<String>,
-    /// JSON Schema: treat a closed content model (`additionalProperties:
-    /// false`) as open, the way Confluent's lenient policy does.
+    /// JSON Schema: lenient content model (Confluent's lenient policy):
+    /// assume data holds no property names its schema does not declare, so
+    /// constraining a new optional property of an open object is not a
+    /// break. Default: strict (an open object may have held any name).
     #[arg(long)]
     pub lenient: bool,
     /// JSON Schema: treat `format` as an assertion (default: annotation, as
