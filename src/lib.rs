@@ -4,6 +4,7 @@
 //! The library returns values and errors; only `main.rs` prints.
 
 pub mod config;
+pub mod docs;
 pub mod error;
 pub mod finding;
 pub mod formats;
