@@ -48,6 +48,16 @@ pub enum Command {
     },
     /// Print the man page (roff): `wirecompat man > wirecompat.1`.
     Man,
+    /// A schema registry speaking the Confluent REST API (Confluent Schema
+    /// Registry, Karapace, Redpanda, Apicurio): check a schema against the
+    /// versions a subject holds, publish it only when it passes, or audit
+    /// the registry's history. Credentials come from the environment
+    /// (WIRECOMPAT_REGISTRY_USERNAME and WIRECOMPAT_REGISTRY_PASSWORD, or
+    /// WIRECOMPAT_REGISTRY_TOKEN), never from the command line.
+    Registry {
+        #[command(subcommand)]
+        command: RegistryCommand,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -166,4 +176,89 @@ pub enum ColorChoice {
 pub enum ProfileArg {
     Wire,
     WireJson,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Check FILE against the subject's versions at the subject's level:
+    /// the latest version, or every version for the _TRANSITIVE levels.
+    Check(Box<RegistryArgs>),
+    /// The same check, then register FILE only when it passes.
+    Publish(Box<RegistryArgs>),
+    /// Check every subject's history: each version against the one before
+    /// (or every earlier one at _TRANSITIVE levels), at the subject's level.
+    Audit(Box<AuditArgs>),
+}
+
+/// How to reach the registry.
+#[derive(Debug, clap::Args)]
+pub struct Connect {
+    /// The registry's base URL (default: WIRECOMPAT_REGISTRY_URL, else
+    /// `[registry] url` in wirecompat.toml). Never with credentials in it.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Seconds to wait for each answer.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Retries after a 429, a 5xx, a timeout or a broken connection, with
+    /// backoff (and the registry's Retry-After).
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+    /// PEM file of the CA certificates to trust instead of the system's.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// An extra header whose value is read from an environment variable:
+    /// `--header X-Tenant=TENANT_ID` (repeatable).
+    #[arg(long, value_name = "NAME=ENV_VAR")]
+    pub header: Vec<String>,
+    /// The configuration file (default: `wirecompat.toml` at the repository root).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore `wirecompat.toml`.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RegistryArgs {
+    #[command(flatten)]
+    pub connect: Connect,
+    /// The subject (default: from `[[registry.subjects]]` in
+    /// wirecompat.toml, else TopicNameStrategy: `<file stem>-value`).
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// The schema to check: an Avro .avsc, a Protobuf .proto or a JSON
+    /// Schema .json file.
+    pub file: PathBuf,
+    /// The level (default: the subject's in the registry, else the
+    /// registry's global level).
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Check, and say what would be registered, without registering.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Also write the report in FORMAT to PATH (repeatable).
+    #[arg(long, value_name = "FORMAT=PATH")]
+    pub output: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Let directions that a rule could not decide pass.
+    #[arg(long)]
+    pub allow_unknown: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub connect: Connect,
+    /// Only subjects matching this glob.
+    #[arg(long, value_name = "GLOB")]
+    pub subject_glob: Option<String>,
+    /// Audit at this level instead of each subject's own.
+    #[arg(long)]
+    pub level: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }

@@ -10,6 +10,7 @@ pub mod finding;
 pub mod formats;
 pub mod json;
 pub mod level;
+pub mod registry;
 pub mod repo;
 pub mod report;
 pub mod rule;
@@ -49,6 +50,10 @@ pub struct CheckOptions {
     pub format_assertion: bool,
     /// JSON Schema: remote references served from local files.
     pub ref_map: Vec<(String, PathBuf)>,
+    /// The same for the old version only.
+    pub old_ref_map: Vec<(String, PathBuf)>,
+    /// The same for the new version only.
+    pub new_ref_map: Vec<(String, PathBuf)>,
 }
 
 /// Compares `old` (release N-1) with `new` (release N).
@@ -112,13 +117,13 @@ fn check_avro(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Err
 }
 
 fn check_jsonschema(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Error> {
-    let lo = jsonschema::LoadOptions {
+    let lo = |extra: &[(String, PathBuf)]| jsonschema::LoadOptions {
         draft: opts.draft,
-        ref_map: opts.ref_map.clone(),
+        ref_map: opts.ref_map.iter().chain(extra).cloned().collect(),
         files: None,
     };
-    let o = jsonschema::load_version(old, &lo)?;
-    let n = jsonschema::load_version(new, &lo)?;
+    let o = jsonschema::load_version(old, &lo(&opts.old_ref_map))?;
+    let n = jsonschema::load_version(new, &lo(&opts.new_ref_map))?;
     let policy = jsonschema::Policy {
         lenient: opts.lenient,
         format_assertion: opts.format_assertion,

@@ -2,12 +2,13 @@
 //! (0 compatible, 1 incompatible, 2 usage or input error).
 
 mod cli;
+mod registry_cli;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use wirecompat::formats::jsonschema::Draft;
-use wirecompat::run::{self, ConfigChoice, Request};
+use wirecompat::run::{self, ConfigChoice, Outcome, Request};
 use wirecompat::{CheckOptions, Level, Profile, report, rule};
 
 use cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, ProfileArg, ReportFormat};
@@ -55,6 +56,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cmd, "wirecompat", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
+        Command::Registry { command } => registry_cli::run(command),
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
@@ -78,6 +80,93 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// `--output FORMAT=PATH` values, checked before the run: a typo is a usage
+/// error, not a lost report after a long check.
+fn parse_outputs(values: &[String]) -> Result<Vec<(Format, std::path::PathBuf)>, ExitCode> {
+    let mut outputs = Vec::new();
+    for o in values {
+        match o.split_once('=').map(|(f, p)| (Format::parse(f), p)) {
+            Some((Some(f), p)) if !p.is_empty() => outputs.push((f, std::path::PathBuf::from(p))),
+            _ => {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                return Err(fail(format!(
+                    "--output {o:?}: expected FORMAT=PATH with FORMAT one of {}",
+                    names.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(outputs)
+}
+
+fn report_format(f: ReportFormat) -> Format {
+    match f {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Sarif => Format::Sarif,
+        ReportFormat::Junit => Format::Junit,
+        ReportFormat::Github => Format::Github,
+        ReportFormat::Gitlab => Format::Gitlab,
+        ReportFormat::Markdown => Format::Markdown,
+    }
+}
+
+fn color_of(c: ColorChoice) -> bool {
+    match c {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            use std::io::IsTerminal as _;
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Prints the report, writes the `--output` files and the GitHub job
+/// summary. `footer`: a line for the text report (what was registered).
+fn emit(
+    outcome: &Outcome,
+    format: Format,
+    outputs: &[(Format, std::path::PathBuf)],
+    color: bool,
+    footer: Option<&str>,
+) -> Result<(), ExitCode> {
+    print!("{}", report::render(outcome, format, color));
+    if let Some(line) = footer {
+        if format == Format::Text {
+            println!("{line}");
+        } else {
+            eprintln!("wirecompat: {line}");
+        }
+    }
+    for (f, path) in outputs {
+        if let Err(e) = std::fs::write(path, report::render(outcome, *f, false)) {
+            return Err(fail(format!("cannot write {}: {e}", path.display())));
+        }
+    }
+    let github = format == Format::Github || outputs.iter().any(|(f, _)| *f == Format::Github);
+    if github
+        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
+    {
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary)
+            .and_then(|mut file| {
+                use std::io::Write as _;
+                file.write_all(report::github_summary(outcome).as_bytes())
+            });
+        if let Err(e) = appended {
+            return Err(fail(format!(
+                "cannot append the job summary to {}: {e}",
+                std::path::Path::new(&summary).display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Runs over fewer contract files than this finish before a bar helps.
@@ -191,67 +280,16 @@ fn check(args: CheckArgs) -> ExitCode {
                 .then(|| std::sync::Arc::new(Bar::default()) as std::sync::Arc<dyn run::Progress>)
         },
     };
-    // Every --output is checked before the run: a typo is a usage error,
-    // not a lost report after a long check.
-    let mut outputs = Vec::new();
-    for o in &args.output {
-        match o.split_once('=').map(|(f, p)| (Format::parse(f), p)) {
-            Some((Some(f), p)) if !p.is_empty() => outputs.push((f, std::path::PathBuf::from(p))),
-            _ => {
-                let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-                return fail(format!(
-                    "--output {o:?}: expected FORMAT=PATH with FORMAT one of {}",
-                    names.join(", ")
-                ));
-            }
-        }
-    }
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Sarif => Format::Sarif,
-        ReportFormat::Junit => Format::Junit,
-        ReportFormat::Github => Format::Github,
-        ReportFormat::Gitlab => Format::Gitlab,
-        ReportFormat::Markdown => Format::Markdown,
+    let outputs = match parse_outputs(&args.output) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            use std::io::IsTerminal as _;
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    };
+    let format = report_format(args.format);
+    let color = color_of(args.color);
     match run::run(&req) {
         Ok(outcome) => {
-            print!("{}", report::render(&outcome, format, color));
-            for (f, path) in &outputs {
-                if let Err(e) = std::fs::write(path, report::render(&outcome, *f, false)) {
-                    return fail(format!("cannot write {}: {e}", path.display()));
-                }
-            }
-            let github =
-                format == Format::Github || outputs.iter().any(|(f, _)| *f == Format::Github);
-            if github
-                && let Some(summary) =
-                    std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
-            {
-                let appended = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&summary)
-                    .and_then(|mut file| {
-                        use std::io::Write as _;
-                        file.write_all(report::github_summary(&outcome).as_bytes())
-                    });
-                if let Err(e) = appended {
-                    return fail(format!(
-                        "cannot append the job summary to {}: {e}",
-                        std::path::Path::new(&summary).display()
-                    ));
-                }
+            if let Err(code) = emit(&outcome, format, &outputs, color, None) {
+                return code;
             }
             if outcome.compatible() {
                 ExitCode::SUCCESS

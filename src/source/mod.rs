@@ -9,6 +9,7 @@
 
 pub mod fs;
 pub mod git;
+pub mod registry;
 
 use std::path::PathBuf;
 
