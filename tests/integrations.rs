@@ -577,6 +577,8 @@ struct ActionRun {
     calls: Vec<Call>,
     /// The install step's `if:` held (with no preinstalled binary).
     installed: bool,
+    /// Each step's outputs, by step id.
+    steps: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl ActionRun {
@@ -710,6 +712,7 @@ fn run_action(sandbox: &Sandbox, repo: &Path, with: &[(&str, &str)], event: Even
         summary: String::new(),
         calls: Vec::new(),
         installed: false,
+        steps: BTreeMap::new(),
     };
     for (i, step) in array(&action["runs"]["steps"], "runs.steps")
         .iter()
@@ -810,6 +813,7 @@ fn run_action(sandbox: &Sandbox, repo: &Path, with: &[(&str, &str)], event: Even
     }
     run.summary = fs::read_to_string(&summary).unwrap_or_default();
     run.calls = sandbox.calls();
+    run.steps = ctx.steps;
     run
 }
 
@@ -908,6 +912,18 @@ fn github_action_setup_without_a_binary_installs_from_its_checkout() {
     write(repo.path(), CONTRACT, COMPATIBLE);
     let run = run_action(&sandbox, repo.path(), &[], Event::Push);
     assert!(run.installed, "no binary given: the install step runs");
+    // The cache key: the runner, then a hash of the sources.
+    let key = &run.steps["setup"]["key"];
+    let hex = key
+        .strip_prefix("wirecompat-Linux-X64-")
+        .and_then(|k| k.rsplit_once('-'))
+        .map(|(_, h)| h)
+        .unwrap_or_else(|| panic!("cache key {key}"));
+    assert!(
+        hex.len() == 20 && hex.chars().all(|c| c.is_ascii_hexdigit()),
+        "cache key {key}"
+    );
+    assert!(key.starts_with(&run.steps["setup"]["key-prefix"]));
     assert_eq!(run.rc, 0, "{}", run.context());
     assert_calls_ok(&run.calls, 0, "install then check");
 }
