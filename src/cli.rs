@@ -228,8 +228,9 @@ pub struct RegistryArgs {
     #[arg(long)]
     pub subject: Option<String>,
     /// The schema to check: an Avro .avsc, a Protobuf .proto or a JSON
-    /// Schema .json file.
-    pub file: PathBuf,
+    /// Schema .json file. Without FILE: every contract of the repository
+    /// that differs from its subject's latest version.
+    pub file: Option<PathBuf>,
     /// The level (default: the subject's in the registry, else the
     /// registry's global level).
     #[arg(long)]

@@ -84,8 +84,81 @@ pub struct Config {
     /// Accepted changes: a finding whose fingerprint matches does not block.
     #[serde(default)]
     pub accept: Vec<Accept>,
+    /// The schema registry `wirecompat registry` talks to.
+    #[serde(default)]
+    pub registry: RegistrySettings,
     #[serde(skip)]
     exclude_set: GlobSet,
+}
+
+/// `[registry]`: how to reach a schema registry (Confluent REST API) and
+/// which subject each file is. Secrets are never written here: the file
+/// names the environment variables that hold them.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrySettings {
+    /// Base URL, without credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub url: Option<String>,
+    /// Environment variable holding the basic-auth user name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub username_env: Option<String>,
+    /// Environment variable holding the basic-auth password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub password_env: Option<String>,
+    /// Environment variable holding a bearer token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub token_env: Option<String>,
+    /// Extra headers: header name -> environment variable holding its value.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// PEM file of CA certificates to trust instead of the system's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub ca_file: Option<String>,
+    /// Seconds to wait for each answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "f64", range(min = 0.001), extend("default" = 30))]
+    pub timeout: Option<f64>,
+    /// Retries after a 429, a 5xx, a timeout or a broken connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "u32", extend("default" = 3))]
+    pub retries: Option<u32>,
+    /// Subjects of files, first match wins; files that match none follow
+    /// TopicNameStrategy (`orders.avsc` is `orders-value`).
+    #[serde(default)]
+    pub subjects: Vec<SubjectEntry>,
+}
+
+/// One `[[registry.subjects]]` entry.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectEntry {
+    /// Path glob relative to the repository root.
+    pub path: String,
+    /// The subject those files are registered under.
+    #[schemars(length(min = 1))]
+    pub subject: String,
+    #[serde(skip)]
+    matcher: Option<GlobMatcher>,
+}
+
+impl RegistrySettings {
+    /// The subject `[[registry.subjects]]` gives a file, if any.
+    pub fn subject_for(&self, path: &str) -> Option<&str> {
+        self.subjects
+            .iter()
+            .find(|e| {
+                e.matcher
+                    .as_ref()
+                    .is_some_and(|m| path_matches(path, |p| m.is_match(p)))
+            })
+            .map(|e| e.subject.as_str())
+    }
 }
 
 /// `[window]`: the release tags that form the rollback window.
@@ -881,6 +954,34 @@ fn normalise_draft(s: &str) -> Option<&'static str> {
 
 /// Checks the values serde cannot, normalises them and compiles the globs.
 fn validate(c: &mut Config) -> Result<(), Invalid> {
+    let r = &mut c.registry;
+    if let Some(u) = &r.url {
+        match url::Url::parse(u) {
+            Err(e) => return Err((vec![key("registry"), key("url")], format!("{u:?}: {e}"))),
+            Ok(parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+                return Err((
+                    vec![key("registry"), key("url")],
+                    "credentials do not belong in the URL: name the environment variables that \
+                     hold them in `username_env` and `password_env`, or `token_env`"
+                        .into(),
+                ));
+            }
+            Ok(_) => {}
+        }
+    }
+    if r.timeout.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
+        return Err((
+            vec![key("registry"), key("timeout")],
+            "must be a positive number of seconds".into(),
+        ));
+    }
+    for (i, e) in r.subjects.iter_mut().enumerate() {
+        let at = |k: &str| vec![key("registry"), key("subjects"), Seg::Index(i), key(k)];
+        if e.subject.is_empty() {
+            return Err((at("subject"), "must not be empty".into()));
+        }
+        e.matcher = Some(check_glob(&e.path, at("path"))?);
+    }
     if let Some(level) = &mut c.level {
         check_level(level, vec![key("level")])?;
     }
@@ -1060,6 +1161,24 @@ format_assertion = false
 # rule = "PB502"
 # paths = ["proto/public/**"]
 # severity = "warning"
+
+[registry]
+# The schema registry `wirecompat registry` talks to (Confluent REST API). Secrets never go here: name the
+# environment variables that hold them (default: WIRECOMPAT_REGISTRY_USERNAME, WIRECOMPAT_REGISTRY_PASSWORD,
+# WIRECOMPAT_REGISTRY_TOKEN).
+# url = "https://registry.example.com"
+# username_env = "SR_USER"
+# password_env = "SR_PASSWORD"
+# token_env = "SR_TOKEN"
+# Extra headers, each mapped to the environment variable that holds its value.
+# headers = { "target-sr-cluster" = "SR_CLUSTER_ID" }
+# ca_file = "certs/registry-ca.pem"
+timeout = 30
+retries = 3
+# Subjects of files (first match wins); other files follow TopicNameStrategy: orders.avsc is orders-value.
+# [[registry.subjects]]
+# path = "avro/orders/*.avsc"
+# subject = "orders-value"
 
 # Accepted changes: a finding with this fingerprint (from the report) is shown as accepted and does not block.
 # Every acceptance needs a reason and an expiry date (YYYY-MM-DD); after that day the check fails until the entry is

@@ -123,17 +123,13 @@ fn write_version(
                     label(&r.subject, r.version)
                 ))
             })?,
-            SchemaType::Avro => PathBuf::from(format!(
-                "references/{n}-{}.avsc",
-                file_safe(&r.subject)
-            )),
+            SchemaType::Avro => {
+                PathBuf::from(format!("references/{n}-{}.avsc", file_safe(&r.subject)))
+            }
             SchemaType::Json => match inside(&r.name).filter(|_| !r.name.contains(':')) {
                 Some(p) => p,
                 None => {
-                    let p = PathBuf::from(format!(
-                        "references/{n}-{}.json",
-                        file_safe(&r.subject)
-                    ));
+                    let p = PathBuf::from(format!("references/{n}-{}.json", file_safe(&r.subject)));
                     w.ref_map.push((r.name.clone(), w.dir.path().join(&p)));
                     p
                 }
@@ -284,6 +280,29 @@ pub fn check(
         report: w,
         references,
         fetched,
+    })
+}
+
+/// Whether the candidate is what the subject's latest version already
+/// holds (the same JSON for Avro and JSON Schema, the same text for
+/// Protobuf), so that there is nothing to check or register.
+pub fn unchanged(client: &Client, c: &Candidate) -> Result<bool, Error> {
+    if client.versions(&c.subject)?.is_none_or(|v| v.is_empty()) {
+        return Ok(false);
+    }
+    let latest = client.version(&c.subject, "latest")?;
+    if latest.schema_type != c.schema_type {
+        return Ok(false);
+    }
+    Ok(match c.schema_type {
+        SchemaType::Protobuf => latest.schema.trim() == c.schema.trim(),
+        SchemaType::Avro | SchemaType::Json => {
+            let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).ok();
+            match (parse(&latest.schema), parse(&c.schema)) {
+                (Some(a), Some(b)) => a == b,
+                _ => latest.schema.trim() == c.schema.trim(),
+            }
+        }
     })
 }
 

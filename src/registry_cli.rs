@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use wirecompat::config::Config;
 use wirecompat::registry::{self, Candidate};
 use wirecompat::report::{self, OutputFormat as Format};
 use wirecompat::run::Outcome;
@@ -20,47 +21,103 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-fn client(c: &Connect) -> Result<Client, ExitCode> {
-    let url = match c.url.clone().or_else(|| env("WIRECOMPAT_REGISTRY_URL")) {
-        Some(u) => u,
-        None => {
-            return Err(fail(
-                "no registry: pass --url or set WIRECOMPAT_REGISTRY_URL",
-            ));
-        }
+/// `wirecompat.toml`: `--config`, else at the repository root (or here).
+fn config(c: &Connect) -> Result<Option<Config>, ExitCode> {
+    let shown = |e: wirecompat::config::ConfigError| {
+        fail(format!(
+            "error: {}:{}:{}: {}",
+            e.file, e.line, e.column, e.message
+        ))
     };
+    if c.no_config {
+        return Ok(None);
+    }
+    if let Some(p) = &c.config {
+        return wirecompat::config::load(p).map(Some).map_err(shown);
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = wirecompat::source::Repo::discover(&cwd)
+        .map(|r| r.work_dir().to_path_buf())
+        .unwrap_or(cwd);
+    wirecompat::config::find(&root).map_err(shown)
+}
+
+/// The value of an environment variable the configuration names (or the
+/// default name).
+fn secret(named: Option<&String>, default: &str) -> Option<String> {
+    env(named.map(String::as_str).unwrap_or(default))
+}
+
+fn client(c: &Connect, cfg: Option<&Config>) -> Result<Client, ExitCode> {
+    let r = cfg.map(|c| &c.registry);
+    let url = c
+        .url
+        .clone()
+        .or_else(|| env("WIRECOMPAT_REGISTRY_URL"))
+        .or_else(|| r.and_then(|r| r.url.clone()));
+    let Some(url) = url else {
+        return Err(fail(
+            "no registry: pass --url, set WIRECOMPAT_REGISTRY_URL, or set [registry] url in \
+             wirecompat.toml",
+        ));
+    };
+    let user_var = r.and_then(|r| r.username_env.as_ref());
+    let password_var = r.and_then(|r| r.password_env.as_ref());
+    let token_var = r.and_then(|r| r.token_env.as_ref());
     let auth = match (
-        env("WIRECOMPAT_REGISTRY_TOKEN"),
-        env("WIRECOMPAT_REGISTRY_USERNAME"),
-        env("WIRECOMPAT_REGISTRY_PASSWORD"),
+        secret(token_var, "WIRECOMPAT_REGISTRY_TOKEN"),
+        secret(user_var, "WIRECOMPAT_REGISTRY_USERNAME"),
+        secret(password_var, "WIRECOMPAT_REGISTRY_PASSWORD"),
     ) {
         (Some(t), _, _) => Auth::Bearer(t),
         (None, Some(user), Some(password)) => Auth::Basic { user, password },
         (None, Some(_), None) => {
-            return Err(fail(
-                "WIRECOMPAT_REGISTRY_USERNAME is set but WIRECOMPAT_REGISTRY_PASSWORD is not",
-            ));
+            return Err(fail(format!(
+                "{} is set but {} is not",
+                user_var
+                    .map(String::as_str)
+                    .unwrap_or("WIRECOMPAT_REGISTRY_USERNAME"),
+                password_var
+                    .map(String::as_str)
+                    .unwrap_or("WIRECOMPAT_REGISTRY_PASSWORD"),
+            )));
         }
         _ => Auth::None,
     };
-    let mut headers = Vec::new();
+    let mut wanted: Vec<(String, String)> = r
+        .map(|r| {
+            r.headers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     for h in &c.header {
-        let Some((name, var)) = h.split_once('=').filter(|(n, v)| !n.is_empty() && !v.is_empty())
+        let Some((name, var)) = h
+            .split_once('=')
+            .filter(|(n, v)| !n.is_empty() && !v.is_empty())
         else {
             return Err(fail(format!(
                 "--header {h:?}: expected NAME=ENV_VAR (the value is read from the environment)"
             )));
         };
-        match env(var) {
-            Some(v) => headers.push((name.to_string(), v)),
+        wanted.push((name.to_string(), var.to_string()));
+    }
+    let mut headers = Vec::new();
+    for (name, var) in wanted {
+        match env(&var) {
+            Some(v) => headers.push((name, v)),
             None => {
                 return Err(fail(format!(
-                    "--header {name}: the environment variable {var} is not set"
+                    "header {name}: the environment variable {var} is not set"
                 )));
             }
         }
     }
-    let timeout = c.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    let timeout = c
+        .timeout
+        .or_else(|| r.and_then(|r| r.timeout))
+        .unwrap_or(DEFAULT_TIMEOUT);
     if !(timeout.is_finite() && timeout > 0.0) {
         return Err(fail("--timeout: expected a positive number of seconds"));
     }
@@ -69,8 +126,14 @@ fn client(c: &Connect) -> Result<Client, ExitCode> {
         auth,
         headers,
         timeout: Duration::from_secs_f64(timeout),
-        retries: c.retries.unwrap_or(DEFAULT_RETRIES),
-        ca_file: c.ca_file.clone(),
+        retries: c
+            .retries
+            .or_else(|| r.and_then(|r| r.retries))
+            .unwrap_or(DEFAULT_RETRIES),
+        ca_file: c
+            .ca_file
+            .clone()
+            .or_else(|| r.and_then(|r| r.ca_file.clone()).map(Into::into)),
     })
     .map_err(|e| fail(format!("error: {e}")))
 }
@@ -112,33 +175,45 @@ fn check(a: RegistryArgs, publish: bool) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let client = match client(&a.connect) {
+    let cfg = match config(&a.connect) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let Some(subject) = a.subject.clone().or_else(|| topic_subject(&a.file)) else {
-        return fail(format!("{}: cannot name a subject; pass --subject", a.file.display()));
-    };
-    let candidate = match Candidate::read(&subject, &a.file) {
+    let client = match client(&a.connect, cfg.as_ref()) {
         Ok(c) => c,
-        Err(e) => return fail(format!("error: {e}")),
+        Err(code) => return code,
     };
     let opts = CheckOptions {
         allow_unknown: a.allow_unknown,
         ..Default::default()
     };
+    let format = report_format(a.format);
+    let color = color_of(a.color);
+    let Some(file) = a.file.clone() else {
+        return repository(&a, cfg.as_ref(), &client, level, &opts, publish);
+    };
+    let Some(subject) = subject_of(&a, cfg.as_ref(), &file) else {
+        return fail(format!(
+            "{}: cannot name a subject; pass --subject",
+            file.display()
+        ));
+    };
+    let candidate = match Candidate::read(&subject, &file) {
+        Ok(c) => c,
+        Err(e) => return fail(format!("error: {e}")),
+    };
     let (checked, footer) = if publish {
         match registry::publish(&client, &candidate, level, &opts, a.dry_run) {
             Ok(p) => {
                 let footer = match (p.id, p.dry_run, p.checked.report.compatible()) {
-                    (Some(id), _, _) => format!("registered {} as schema id {id}", subject),
+                    (Some(id), _, _) => format!("registered {subject} as schema id {id}"),
                     (None, true, true) => format!(
                         "dry run: {} would be registered under {subject}",
-                        a.file.display()
+                        file.display()
                     ),
                     (None, _, _) => format!(
                         "not registered: {} fails the check for {subject}",
-                        a.file.display()
+                        file.display()
                     ),
                 };
                 (p.checked, Some(footer))
@@ -152,16 +227,152 @@ fn check(a: RegistryArgs, publish: bool) -> ExitCode {
         }
     };
     let outcome = Outcome::Window(Box::new(checked.report));
+    if let Err(code) = emit(&outcome, format, &outputs, color, footer.as_deref()) {
+        return code;
+    }
+    if outcome.compatible() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// The subject of a file: `--subject`, `[[registry.subjects]]`, else
+/// TopicNameStrategy.
+fn subject_of(a: &RegistryArgs, cfg: Option<&Config>, file: &std::path::Path) -> Option<String> {
+    let configured = cfg.and_then(|c| {
+        let rel = file.to_string_lossy().replace('\\', "/");
+        c.registry.subject_for(&rel).map(str::to_string)
+    });
+    a.subject
+        .clone()
+        .or(configured)
+        .or_else(|| topic_subject(file))
+}
+
+/// Without FILE: every Avro, Protobuf and JSON Schema contract of the
+/// repository, each under its subject; those that differ from their
+/// subject's latest version are checked, and published only when every one
+/// of them passes.
+fn repository(
+    a: &RegistryArgs,
+    cfg: Option<&Config>,
+    client: &Client,
+    level: Option<Level>,
+    opts: &CheckOptions,
+    publish: bool,
+) -> ExitCode {
+    if a.subject.is_some() {
+        return fail("--subject names the subject of one FILE: give the FILE too");
+    }
+    let outputs = match parse_outputs(&a.output) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let repo = match wirecompat::source::Repo::discover(&cwd) {
+        Ok(r) => r,
+        Err(e) => {
+            return fail(format!(
+                "error: {e} (without FILE, the repository's contracts are checked)"
+            ));
+        }
+    };
+    let root = repo.work_dir().to_path_buf();
+    let listing = match wirecompat::source::list_work_tree(&root) {
+        Ok(l) => l,
+        Err(e) => return fail(format!("error: {e}")),
+    };
+    let excluded = |p: &str| cfg.is_some_and(|c| c.is_excluded(p));
+    let found = wirecompat::source::find_contracts(&root, &listing, &excluded);
+    let files: Vec<String> = found
+        .avro
+        .iter()
+        .filter(|f| f.ends_with(".avsc"))
+        .chain(&found.protobuf)
+        .chain(&found.jsonschema)
+        .cloned()
+        .collect();
+    let mut candidates = Vec::new();
+    for rel in files {
+        let path = root.join(&rel);
+        let Some(subject) = subject_of(a, cfg, std::path::Path::new(&rel)) else {
+            continue;
+        };
+        let mut c = match Candidate::read(&subject, &path) {
+            Ok(c) => c,
+            Err(e) => return fail(format!("error: {e}")),
+        };
+        c.file = std::path::PathBuf::from(&rel);
+        match registry::unchanged(client, &c) {
+            Ok(true) => continue,
+            Ok(false) => candidates.push(c),
+            Err(e) => return fail(format!("error: {e}")),
+        }
+    }
+    let mut reports = Vec::new();
+    let mut checked = Vec::new();
+    for c in &candidates {
+        match registry::check(client, c, level, opts) {
+            Ok(k) => {
+                reports.push((
+                    format!("{} ({})", c.subject, c.file.display()),
+                    k.report.clone(),
+                ));
+                checked.push(k);
+            }
+            Err(e) => return fail(format!("error: {e}")),
+        }
+    }
+    let all_pass = reports.iter().all(|(_, w)| w.compatible());
+    let mut footer = Vec::new();
+    if candidates.is_empty() {
+        footer.push("every contract matches its subject's latest version: nothing to check".into());
+    }
+    if publish {
+        if !all_pass {
+            footer.push("nothing registered: a contract fails its check".to_string());
+        } else if a.dry_run {
+            for c in &candidates {
+                footer.push(format!(
+                    "dry run: {} would be registered under {}",
+                    c.file.display(),
+                    c.subject
+                ));
+            }
+        }
+    }
+    let outcome = Outcome::Many(reports);
+    let footer_text = footer.join("\n");
     if let Err(code) = emit(
         &outcome,
         report_format(a.format),
         &outputs,
         color_of(a.color),
-        footer.as_deref(),
+        (!footer_text.is_empty()).then_some(footer_text.as_str()),
     ) {
         return code;
     }
-    if outcome.compatible() {
+    if publish && all_pass && !a.dry_run {
+        for (c, k) in candidates.iter().zip(&checked) {
+            match client.register(&c.subject, &c.schema, c.schema_type, &k.references) {
+                Ok(id) => {
+                    let line = format!(
+                        "registered {} ({}) as schema id {id}",
+                        c.subject,
+                        c.file.display()
+                    );
+                    if matches!(a.format, crate::cli::ReportFormat::Text) {
+                        println!("{line}");
+                    } else {
+                        eprintln!("wirecompat: {line}");
+                    }
+                }
+                Err(e) => return fail(format!("error: {e}")),
+            }
+        }
+    }
+    if all_pass {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -173,7 +384,11 @@ fn audit(a: AuditArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let client = match client(&a.connect) {
+    let cfg = match config(&a.connect) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let client = match client(&a.connect, cfg.as_ref()) {
         Ok(c) => c,
         Err(code) => return code,
     };

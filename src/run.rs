@@ -81,6 +81,9 @@ pub enum Outcome {
     Pair(Box<Report>),
     /// A candidate against its rollback window.
     Window(Box<WindowReport>),
+    /// Several candidates, each against its own versions (the schemas of a
+    /// repository against their registry subjects), each with a title.
+    Many(Vec<(String, WindowReport)>),
 }
 
 impl Outcome {
@@ -88,6 +91,7 @@ impl Outcome {
         match self {
             Outcome::Pair(r) => r.compatible(),
             Outcome::Window(w) => w.compatible(),
+            Outcome::Many(all) => all.iter().all(|(_, w)| w.compatible()),
         }
     }
 }

@@ -97,7 +97,7 @@ fn starter_shows_every_key() {
         match v {
             Value::Object(m) => {
                 for (k, v) in m {
-                    if prefix.ends_with("map_ref") {
+                    if prefix.ends_with("map_ref") || prefix.ends_with("registry/headers") {
                         continue;
                     }
                     let p = format!("{prefix}/{k}");

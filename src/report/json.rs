@@ -182,6 +182,67 @@ pub fn window_value(w: &WindowReport) -> Value {
     })
 }
 
+/// Several window reports: `{"mode": "many", "reports": [{"title", ...}]}`.
+pub fn many_value(all: &[(String, WindowReport)]) -> Value {
+    json!({
+        "version": REPORT_VERSION,
+        "tool": { "name": "wirecompat", "version": env!("CARGO_PKG_VERSION") },
+        "mode": "many",
+        "compatible": all.iter().all(|(_, w)| w.compatible()),
+        "reports": all.iter().map(|(title, w)| {
+            let mut v = window_value(w);
+            v["title"] = json!(title);
+            v
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// Several window reports as one, for the formats that show findings
+/// (SARIF, JUnit, GitHub, GitLab, Markdown): every version of every report
+/// in `window`, every finding in `findings`.
+pub fn merged_value(all: &[(String, WindowReport)]) -> Value {
+    let values: Vec<Value> = all.iter().map(|(_, w)| window_value(w)).collect();
+    let mut window = Vec::new();
+    let mut findings = Vec::new();
+    let mut notes = Vec::new();
+    for ((title, _), v) in all.iter().zip(&values) {
+        window.extend(v["window"].as_array().cloned().unwrap_or_default());
+        findings.extend(v["findings"].as_array().cloned().unwrap_or_default());
+        for n in v["notes"].as_array().cloned().unwrap_or_default() {
+            notes.push(json!(format!("{title}: {}", n.as_str().unwrap_or(""))));
+        }
+    }
+    let compatible = all.iter().all(|(_, w)| w.compatible());
+    let failing: Vec<String> = all
+        .iter()
+        .filter(|(_, w)| !w.compatible())
+        .map(|(t, w)| format!("{t}: {}", w.verdict()))
+        .collect();
+    let verdict = if compatible {
+        format!("all {} compatible", all.len())
+    } else {
+        format!("NOT compatible: {}", failing.join("; "))
+    };
+    let rollback: Vec<String> = all
+        .iter()
+        .map(|(t, w)| format!("{t}: {}", w.rollback.statement))
+        .collect();
+    json!({
+        "version": REPORT_VERSION,
+        "mode": "window",
+        "level": values.first().map(|v| v["level"].clone()).unwrap_or(Value::Null),
+        "compatible": compatible,
+        "new_root": "work tree",
+        "window": window,
+        "verdict": verdict,
+        "rollback": { "statement": rollback.join("; "), "whole_window": false },
+        "findings": findings,
+        "notes": notes,
+        "expired": [],
+        "stale": [],
+    })
+}
+
 pub fn render_window(w: &WindowReport) -> String {
     let mut s = serde_json::to_string_pretty(&window_value(w)).expect("report serializes");
     s.push('\n');

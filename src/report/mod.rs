@@ -62,12 +62,15 @@ pub fn render(outcome: &crate::run::Outcome, format: OutputFormat, color: bool) 
         let plain = match outcome {
             Outcome::Pair(r) => text::render(r),
             Outcome::Window(w) => text::render_window(w),
+            Outcome::Many(all) => text::render_many(all),
         };
         return if color { text::colorize(&plain) } else { plain };
     }
     let value = match outcome {
         Outcome::Pair(r) => json::to_value(r),
         Outcome::Window(w) => json::window_value(w),
+        Outcome::Many(all) if format == OutputFormat::Json => json::many_value(all),
+        Outcome::Many(all) => json::merged_value(all),
     };
     match format {
         OutputFormat::Text => unreachable!("rendered above"),

@@ -304,6 +304,35 @@ pub fn render_window(w: &WindowReport) -> String {
     out
 }
 
+/// Several window reports, each under its title, then one verdict line.
+pub fn render_many(all: &[(String, WindowReport)]) -> String {
+    let mut out = String::new();
+    for (title, w) in all {
+        let _ = writeln!(out, "=== {title}");
+        out.push_str(&render_window(w));
+        out.push('\n');
+    }
+    let failing: Vec<&str> = all
+        .iter()
+        .filter(|(_, w)| !w.compatible())
+        .map(|(t, _)| t.as_str())
+        .collect();
+    if all.is_empty() {
+        let _ = writeln!(out, "verdict: nothing to check");
+    } else if failing.is_empty() {
+        let _ = writeln!(out, "verdict: all {} compatible", all.len());
+    } else {
+        let _ = writeln!(
+            out,
+            "verdict: NOT compatible: {} of {} ({})",
+            failing.len(),
+            all.len(),
+            failing.join("; ")
+        );
+    }
+    out
+}
+
 /// ANSI styles of the text report on a terminal.
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";

@@ -182,8 +182,8 @@ impl Client {
                 conn.url
             )));
         }
-        let mut tls = ureq::tls::TlsConfig::builder()
-            .root_certs(ureq::tls::RootCerts::PlatformVerifier);
+        let mut tls =
+            ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::PlatformVerifier);
         if let Some(ca) = &conn.ca_file {
             let pem = std::fs::read(ca).map_err(|e| Error::io(ca, &e))?;
             let mut certs = Vec::new();
@@ -432,7 +432,9 @@ impl Client {
         message: &str,
         tries: &str,
     ) -> Error {
-        let code = code.map(|c| format!(" error_code {c}:")).unwrap_or_default();
+        let code = code
+            .map(|c| format!(" error_code {c}:"))
+            .unwrap_or_default();
         Error::usage(self.redact(&format!(
             "registry {}: {method} {path}: HTTP {status}{code} {message}{tries}",
             self.conn.url
@@ -443,7 +445,9 @@ impl Client {
     fn get(&self, path: &str) -> Result<Value, Error> {
         match self.request("GET", path, None)? {
             Ok(v) => Ok(v),
-            Err((status, code, message)) => Err(self.error("GET", path, status, code, &message, "")),
+            Err((status, code, message)) => {
+                Err(self.error("GET", path, status, code, &message, ""))
+            }
         }
     }
 
@@ -476,13 +480,19 @@ impl Client {
                 Ok(Some(out))
             }
             Err((404, Some(40401), _)) => Ok(None),
-            Err((status, code, message)) => Err(self.error("GET", &path, status, code, &message, "")),
+            Err((status, code, message)) => {
+                Err(self.error("GET", &path, status, code, &message, ""))
+            }
         }
     }
 
     /// One version (`latest` or a number).
     pub fn version(&self, subject: &str, version: &str) -> Result<SchemaVersion, Error> {
-        let path = format!("/subjects/{}/versions/{}", segment(subject), segment(version));
+        let path = format!(
+            "/subjects/{}/versions/{}",
+            segment(subject),
+            segment(version)
+        );
         let v = self.get(&path)?;
         let bad = |what: &str| self.shape(&path, what);
         let schema_type =
@@ -621,7 +631,10 @@ mod tests {
 
     #[test]
     fn base64_of_basic_credentials() {
-        assert_eq!(basic("Aladdin", "open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(
+            basic("Aladdin", "open sesame"),
+            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
         assert_eq!(base64(b"a"), "YQ==");
         assert_eq!(base64(b"ab"), "YWI=");
         assert_eq!(base64(b"abc"), "YWJj");
