@@ -164,11 +164,22 @@ pub fn run(req: &Request) -> Result<Outcome, Error> {
             // whole work tree for a whole revision.
             Spec::Git { path, .. } => {
                 let repo = Repo::discover(&req.cwd)?;
-                let new = match path {
-                    Some(p) => repo.work_dir().join(p).display().to_string(),
-                    None => repo.work_dir().display().to_string(),
+                let (new, label) = match &path {
+                    Some(p) => (
+                        repo.work_dir().join(p).display().to_string(),
+                        p.trim_end_matches('/').to_string(),
+                    ),
+                    None => (
+                        repo.work_dir().display().to_string(),
+                        "work tree".to_string(),
+                    ),
                 };
-                pair(req, old, &new).map(|r| Outcome::Pair(Box::new(r)))
+                // Reports name the work tree as the repository does: paths
+                // relative to its root, never a machine's absolute path.
+                pair(req, old, &new).map(|mut r| {
+                    r.new_root = label;
+                    Outcome::Pair(Box::new(r))
+                })
             }
             Spec::Path(_) => Err(Error::usage(
                 "NEW is missing: only a git revision (git:REF or git:REF:PATH) has the work tree \
