@@ -125,6 +125,10 @@ pub struct CheckArgs {
     /// reported as unknown). By default an undecided direction blocks.
     #[arg(long)]
     pub allow_unknown: bool,
+    /// Do not build witness payloads (data that shows each break, checked
+    /// with the format's real library).
+    #[arg(long)]
+    pub no_witness: bool,
     /// JSON Schema: draft for documents without `$schema`
     /// (4, 6, 7, 2019-09, 2020-12; default 2020-12).
     #[arg(long, value_name = "DRAFT")]
@@ -248,6 +252,9 @@ pub struct RegistryArgs {
     /// Let directions that a rule could not decide pass.
     #[arg(long)]
     pub allow_unknown: bool,
+    /// Do not build witness payloads.
+    #[arg(long)]
+    pub no_witness: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -140,6 +140,11 @@ pub struct Finding {
     /// A configured acceptance that covers this finding: it is shown but
     /// does not block.
     pub accepted: Option<Accepted>,
+    /// Payloads that show the break, one per direction it could be shown
+    /// for, each confirmed with the format's real library.
+    pub witnesses: Vec<crate::witness::Witness>,
+    /// Why no witness could be built for a direction the finding breaks.
+    pub witness_note: Option<String>,
 }
 
 /// An accepted change, as the configuration records it.
@@ -191,6 +196,8 @@ impl FindingBuilder {
                 fingerprint: String::new(),
                 level: None,
                 accepted: None,
+                witnesses: Vec::new(),
+                witness_note: None,
             },
         }
     }

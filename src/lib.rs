@@ -15,8 +15,10 @@ pub mod repo;
 pub mod report;
 pub mod rule;
 pub mod run;
+pub mod soundness;
 pub mod source;
 pub mod window;
+pub mod witness;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -54,6 +56,8 @@ pub struct CheckOptions {
     pub old_ref_map: Vec<(String, PathBuf)>,
     /// The same for the new version only.
     pub new_ref_map: Vec<(String, PathBuf)>,
+    /// Do not build witness payloads for findings.
+    pub no_witness: bool,
 }
 
 /// Compares `old` (release N-1) with `new` (release N).
@@ -83,7 +87,10 @@ fn check_protobuf(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report,
         || protobuf::load_version(new, &opts_for(&opts.new_includes)),
     );
     let (o, n) = (o?, n?);
-    let findings = protobuf::compare(&o.schema, &n.schema, opts.profile);
+    let mut findings = protobuf::compare(&o.schema, &n.schema, opts.profile);
+    if !opts.no_witness {
+        protobuf::witness::attach(&o.schema, &n.schema, opts.profile, &mut findings);
+    }
     let report = report(
         rule::Format::Protobuf,
         opts.profile.name(),
@@ -105,7 +112,10 @@ fn check_avro(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Err
     };
     let o = avro::load_version(old, &opts_for(&opts.old_includes))?;
     let n = avro::load_version(new, &opts_for(&opts.new_includes))?;
-    let findings = avro::compare(&o.schema, &n.schema);
+    let mut findings = avro::compare(&o.schema, &n.schema);
+    if !opts.no_witness {
+        avro::witness::attach(&o.schema, &n.schema, &mut findings);
+    }
     Ok(report(
         rule::Format::Avro,
         "binary",
@@ -128,7 +138,10 @@ fn check_jsonschema(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Repor
         lenient: opts.lenient,
         format_assertion: opts.format_assertion,
     };
-    let findings = jsonschema::compare(&o.schema, &n.schema, policy);
+    let mut findings = jsonschema::compare(&o.schema, &n.schema, policy);
+    if !opts.no_witness {
+        jsonschema::witness::attach(&o.schema, &n.schema, &mut findings);
+    }
     Ok(report(
         rule::Format::JsonSchema,
         if opts.lenient { "lenient" } else { "strict" },

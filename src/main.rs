@@ -268,6 +268,7 @@ fn check(args: CheckArgs) -> ExitCode {
             old_includes: args.old_include,
             new_includes: args.new_include,
             allow_unknown: args.allow_unknown,
+            no_witness: args.no_witness,
             draft,
             ref_map,
             ..Default::default()

@@ -185,6 +185,7 @@ fn check(a: RegistryArgs, publish: bool) -> ExitCode {
     };
     let opts = CheckOptions {
         allow_unknown: a.allow_unknown,
+        no_witness: a.no_witness,
         ..Default::default()
     };
     let format = report_format(a.format);

@@ -146,7 +146,12 @@ fn protobuf_part(old: &Tree, new: &Tree, s: &Settings) -> Result<Option<Part>, E
         vn.map_err(|e| in_tree(new, e))?,
     );
     let mut findings = protobuf::compare(&vo.schema, &vn.schema, s.opts.profile);
+    if !s.opts.no_witness {
+        protobuf::witness::attach(&vo.schema, &vn.schema, s.opts.profile, &mut findings);
+    }
     prefix_paths(&mut findings, &s.proto_root);
+    // The models hold descriptor pools that take a while to free.
+    std::thread::spawn(move || drop((vo, vn)));
     Ok(Some(Part {
         format: Format::Protobuf,
         findings,
@@ -163,9 +168,13 @@ fn avro_part(old: &Tree, new: &Tree, s: &Settings) -> Result<Option<Part>, Error
     };
     let vo = avro::load_version(&old.root, &opts(&old.files.avro)).map_err(|e| in_tree(old, e))?;
     let vn = avro::load_version(&new.root, &opts(&new.files.avro)).map_err(|e| in_tree(new, e))?;
+    let mut findings = avro::compare(&vo.schema, &vn.schema);
+    if !s.opts.no_witness {
+        avro::witness::attach(&vo.schema, &vn.schema, &mut findings);
+    }
     Ok(Some(Part {
         format: Format::Avro,
-        findings: avro::compare(&vo.schema, &vn.schema),
+        findings,
     }))
 }
 
@@ -189,9 +198,13 @@ fn jsonschema_part(old: &Tree, new: &Tree, s: &Settings) -> Result<Option<Part>,
         lenient: s.opts.lenient,
         format_assertion: s.opts.format_assertion,
     };
+    let mut findings = jsonschema::compare(&vo.schema, &vn.schema, policy);
+    if !s.opts.no_witness {
+        jsonschema::witness::attach(&vo.schema, &vn.schema, &mut findings);
+    }
     Ok(Some(Part {
         format: Format::JsonSchema,
-        findings: jsonschema::compare(&vo.schema, &vn.schema, policy),
+        findings,
     }))
 }
 

@@ -53,6 +53,22 @@ fn finding(r: &Report, f: &Finding, guarded: bool) -> Value {
             "reason": a.reason, "by": a.by, "expires": a.expires,
         })),
         "level": f.level.map(|l| l.as_str()),
+        "witness": f.witnesses.first().map(witness_value),
+        "witnesses": f.witnesses.iter().map(witness_value).collect::<Vec<_>>(),
+        "witness_note": f.witness_note,
+    })
+}
+
+fn witness_value(w: &crate::witness::Witness) -> Value {
+    json!({
+        "direction": w.direction.as_str(),
+        "encoding": w.encoding,
+        "payload": w.payload,
+        "datum": w.datum,
+        "writer_sees": w.writer_sees,
+        "reader_sees": w.reader_sees,
+        "checked_with": w.checked_with,
+        "verified": w.verified,
     })
 }
 

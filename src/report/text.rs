@@ -226,8 +226,37 @@ fn findings_block(r: &Report, guarded: bool, old: Option<&str>, out: &mut String
                 let _ = writeln!(out, "    breaks no direction today");
             }
             diff_block(r, f, out);
+            witness_block(f, out);
             let _ = writeln!(out, "    safe change: {}", f.advice);
         }
+    }
+}
+
+/// The witnesses of a finding: the payload, what its writer meant and what
+/// its reader made of it; or why there is none.
+fn witness_block(f: &Finding, out: &mut String) {
+    for w in &f.witnesses {
+        let who = match w.direction {
+            crate::finding::Direction::Backward => "rollout",
+            crate::finding::Direction::Forward => "rollback",
+        };
+        let _ = writeln!(
+            out,
+            "    witness ({who}: {} writes, {} reads; {}, checked with {}):",
+            w.writer_label(),
+            w.reader_label(),
+            w.encoding,
+            w.checked_with
+        );
+        let _ = writeln!(out, "      payload: {}", w.payload);
+        if let Some(d) = &w.datum {
+            let _ = writeln!(out, "      value:   {d}");
+        }
+        let _ = writeln!(out, "      {} wrote: {}", w.writer_label(), w.writer_sees);
+        let _ = writeln!(out, "      {} read: {}", w.reader_label(), w.reader_sees);
+    }
+    if let Some(n) = &f.witness_note {
+        let _ = writeln!(out, "    no witness for {n}");
     }
 }
 

@@ -141,6 +141,28 @@ pub fn render(r: &Report) -> String {
             loc(&f.new),
             f.message
         ));
+        for w in &f.witnesses {
+            s.push_str(&format!(
+                "  witness {} {} ({}): {}\n",
+                w.direction, w.encoding, w.checked_with, w.payload
+            ));
+            if let Some(d) = &w.datum {
+                s.push_str(&format!("    value: {d}\n"));
+            }
+            s.push_str(&format!(
+                "    {} wrote: {}\n",
+                w.writer_label(),
+                w.writer_sees
+            ));
+            s.push_str(&format!(
+                "    {} read: {}\n",
+                w.reader_label(),
+                w.reader_sees
+            ));
+        }
+        if let Some(n) = &f.witness_note {
+            s.push_str(&format!("  no witness for {n}\n"));
+        }
     }
     s.push_str(&format!("verdict: {}\n", r.verdict()));
     s

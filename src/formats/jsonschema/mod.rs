@@ -9,6 +9,7 @@ pub mod regexlang;
 pub mod rules;
 pub mod sample;
 pub mod validate;
+pub mod witness;
 
 use std::path::{Path, PathBuf};
 

@@ -1281,9 +1281,7 @@ fn compile(mut files: Vec<Parsed>, root_label: &str) -> Result<Schema, Error> {
         schema.services.extend(part.services);
         schema.extensions.extend(part.extensions);
     }
-    // Freeing a pool of thousands of files takes a while and nothing waits
-    // for it: let another thread do it.
-    std::thread::spawn(move || drop(pool));
+    schema.pool = Some(pool);
     schema.rebuild_indexes();
     resolve_maps(&mut schema);
     Ok(schema)

@@ -3,9 +3,11 @@
 pub mod compat;
 pub mod editions;
 pub mod load;
+pub mod meaning;
 pub mod model;
 pub mod pair;
 pub mod rules;
+pub mod witness;
 
 use std::path::{Path, PathBuf};
 

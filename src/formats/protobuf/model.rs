@@ -445,6 +445,10 @@ pub struct Schema {
     pub enum_index: HashMap<Box<str>, usize>,
     pub service_index: HashMap<Box<str>, usize>,
     pub extension_index: HashMap<(Box<str>, i32), usize>,
+    /// The linked descriptors, kept for witness payloads (encoded and
+    /// decoded with `prost-reflect`). Editions files are in it as the
+    /// proto2 they were lowered to; the model above holds their features.
+    pub pool: Option<prost_reflect::DescriptorPool>,
 }
 
 impl Schema {
