@@ -27,6 +27,19 @@ fn main() -> ExitCode {
             "--evolutions" => evolutions = value().parse().ok(),
             "--seed" => seed = value().parse().unwrap_or(1),
             "--format" => formats.push(value()),
+            "--show-protobuf" => {
+                // Writes the evolution of one seed to DIR/old and DIR/new.
+                let seed: u64 = value().parse().unwrap_or(0);
+                let dir = std::path::PathBuf::from(value());
+                let (old, new, what) = soundness::protobuf::evolution(seed);
+                for (sub, text) in [("old", old), ("new", new)] {
+                    let d = dir.join(sub);
+                    let _ = std::fs::create_dir_all(&d);
+                    let _ = std::fs::write(d.join("h.proto"), text);
+                }
+                println!("changes: {}", what.join(", "));
+                return ExitCode::SUCCESS;
+            }
             "-h" | "--help" => {
                 println!(
                     "soundness [--format protobuf|avro|jsonschema]... [--minutes M] \
@@ -68,6 +81,17 @@ fn main() -> ExitCode {
             stats.summary(f),
             started.elapsed().as_secs_f64()
         );
+        if !stats.unwitnessed_by_rule.is_empty() {
+            let by: Vec<String> = stats
+                .unwitnessed_by_rule
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
+            println!(
+                "  breaking findings without a witness, by rule: {}",
+                by.join(", ")
+            );
+        }
         for s in &stats.unwitnessed_samples {
             println!("  broken without a witness: {s}");
         }

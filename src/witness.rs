@@ -22,6 +22,10 @@ pub struct Witness {
     pub payload: String,
     /// For an encoded payload, the writer's value as JSON, for people.
     pub datum: Option<String>,
+    /// What the payload is an instance of in the writer's version: a
+    /// Protobuf message type, an Avro schema's full name, a JSON Schema
+    /// file and pointer.
+    pub of: Option<String>,
     /// What the writer meant, at the place that differs.
     pub writer_sees: String,
     /// What the reader made of it: another value, nothing, or its error.

@@ -65,6 +65,7 @@ fn witness_value(w: &crate::witness::Witness) -> Value {
         "encoding": w.encoding,
         "payload": w.payload,
         "datum": w.datum,
+        "of": w.of,
         "writer_sees": w.writer_sees,
         "reader_sees": w.reader_sees,
         "checked_with": w.checked_with,

@@ -249,8 +249,17 @@ fn witness_block(f: &Finding, out: &mut String) {
             w.checked_with
         );
         let _ = writeln!(out, "      payload: {}", w.payload);
-        if let Some(d) = &w.datum {
-            let _ = writeln!(out, "      value:   {d}");
+        match (&w.of, &w.datum) {
+            (Some(of), Some(d)) => {
+                let _ = writeln!(out, "      value:   {of} {d}");
+            }
+            (Some(of), None) => {
+                let _ = writeln!(out, "      of:      {of}");
+            }
+            (None, Some(d)) => {
+                let _ = writeln!(out, "      value:   {d}");
+            }
+            (None, None) => {}
         }
         let _ = writeln!(out, "      {} wrote: {}", w.writer_label(), w.writer_sees);
         let _ = writeln!(out, "      {} read: {}", w.reader_label(), w.reader_sees);

@@ -139,6 +139,8 @@ pub struct Stats {
     pub counterexamples: Vec<Counterexample>,
     /// Up to a few examples of broken-without-witness findings, for review.
     pub unwitnessed_samples: Vec<String>,
+    /// Breaking findings without a witness, by rule code.
+    pub unwitnessed_by_rule: std::collections::BTreeMap<String, usize>,
 }
 
 impl Stats {
@@ -152,6 +154,9 @@ impl Stats {
         self.unknown += o.unknown;
         self.refused += o.refused;
         self.counterexamples.extend(o.counterexamples);
+        for (k, v) in o.unwitnessed_by_rule {
+            *self.unwitnessed_by_rule.entry(k).or_default() += v;
+        }
         for s in o.unwitnessed_samples {
             if self.unwitnessed_samples.len() < 20 {
                 self.unwitnessed_samples.push(s);

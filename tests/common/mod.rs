@@ -146,6 +146,9 @@ pub fn render(r: &Report) -> String {
                 "  witness {} {} ({}): {}\n",
                 w.direction, w.encoding, w.checked_with, w.payload
             ));
+            if let Some(of) = &w.of {
+                s.push_str(&format!("    of: {of}\n"));
+            }
             if let Some(d) = &w.datum {
                 s.push_str(&format!("    value: {d}\n"));
             }

@@ -116,6 +116,12 @@ impl Slot {
             Slot::Ext(e) => e.is_map(),
         }
     }
+    pub fn is_group(&self) -> bool {
+        match self {
+            Slot::Field(f) => f.is_group(),
+            Slot::Ext(e) => e.is_group(),
+        }
+    }
     fn supports_presence(&self) -> bool {
         match self {
             Slot::Field(f) => f.supports_presence(),
@@ -182,9 +188,12 @@ pub fn trip(msg: &DynamicMessage, reader: &MessageDescriptor, s: Sides, enc: Enc
     match enc {
         Encoding::Binary => {
             let payload = encode_sorted(msg);
-            let diff = match DynamicMessage::decode(reader.clone(), payload.as_slice()) {
+            let diff = match decode(reader, &payload) {
                 Ok(r) => compare(msg, &r, s, enc),
-                Err(e) => vec![decode_error(msg, e.to_string(), enc)],
+                Err(e) => {
+                    let number = failing_record(reader, &payload);
+                    vec![located_error(msg, e, number)]
+                }
             };
             Trip {
                 encoding: enc,
@@ -219,7 +228,10 @@ pub fn trip(msg: &DynamicMessage, reader: &MessageDescriptor, s: Sides, enc: Enc
             let diff =
                 match DynamicMessage::deserialize_with_options(reader.clone(), &mut de, &opts) {
                     Ok(r) => compare(msg, &r, s, enc),
-                    Err(e) => vec![decode_error(msg, e.to_string(), enc)],
+                    Err(e) => {
+                        let number = json_error_field(msg, &payload, e.column());
+                        vec![located_error(msg, e.to_string(), number)]
+                    }
                 };
             Trip {
                 encoding: enc,
@@ -228,6 +240,143 @@ pub fn trip(msg: &DynamicMessage, reader: &MessageDescriptor, s: Sides, enc: Enc
             }
         }
     }
+}
+
+/// Decodes `bytes` as the reader does: records whose wire type the reader's
+/// field does not take are kept as unknown fields (protobuf-go, C++ and
+/// Java do so; `prost-reflect` alone would refuse the message), then
+/// `prost-reflect` decodes the rest.
+pub fn decode(desc: &MessageDescriptor, bytes: &[u8]) -> Result<DynamicMessage, String> {
+    let clean = sanitize(desc, bytes, 0)?;
+    DynamicMessage::decode(desc.clone(), clean.as_slice()).map_err(|e| e.to_string())
+}
+
+fn read_varint(buf: &[u8], at: &mut usize) -> Result<u64, String> {
+    let mut v: u64 = 0;
+    for shift in (0..70).step_by(7) {
+        let b = *buf.get(*at).ok_or("truncated varint")?;
+        *at += 1;
+        v |= ((b & 0x7f) as u64) << shift.min(63);
+        if b < 0x80 {
+            return Ok(v);
+        }
+    }
+    Err("varint too long".into())
+}
+
+/// The end of the record whose value starts at `at` (after its key).
+fn skip(buf: &[u8], at: usize, number: u64, wt: u8, depth: usize) -> Result<usize, String> {
+    let mut i = at;
+    match wt {
+        0 => {
+            read_varint(buf, &mut i)?;
+        }
+        1 => i += 8,
+        5 => i += 4,
+        2 => {
+            let len = read_varint(buf, &mut i)? as usize;
+            i = i.checked_add(len).ok_or("length overflows")?;
+        }
+        3 => {
+            if depth > 100 {
+                return Err("groups nested too deep".into());
+            }
+            loop {
+                let key = read_varint(buf, &mut i)?;
+                let (n, w) = (key >> 3, (key & 7) as u8);
+                if w == 4 {
+                    if n != number {
+                        return Err("mismatched end of group".into());
+                    }
+                    break;
+                }
+                i = skip(buf, i, n, w, depth + 1)?;
+            }
+        }
+        _ => return Err(format!("invalid wire type {wt}")),
+    }
+    if i > buf.len() {
+        return Err("truncated record".into());
+    }
+    Ok(i)
+}
+
+fn sanitize(desc: &MessageDescriptor, buf: &[u8], depth: usize) -> Result<Vec<u8>, String> {
+    use prost::encoding::{WireType, encode_key, encode_varint};
+    if depth > 100 {
+        return Err("messages nested too deep".into());
+    }
+    let mut out = Vec::with_capacity(buf.len());
+    let mut i = 0;
+    while i < buf.len() {
+        let start = i;
+        let key = read_varint(buf, &mut i)?;
+        let (number, wt) = (key >> 3, (key & 7) as u8);
+        let value_at = i;
+        let end = skip(buf, i, number, wt, depth)?;
+        i = end;
+        let kind = u32::try_from(number).ok().and_then(|n| {
+            desc.get_field(n)
+                .map(|f| (f.kind(), f.is_list() || f.is_map(), f.is_group()))
+                .or_else(|| {
+                    desc.get_extension(n)
+                        .map(|e| (e.kind(), e.is_list() || e.is_map(), e.is_group()))
+                })
+        });
+        let Some((kind, many, group)) = kind else {
+            out.extend_from_slice(&buf[start..end]);
+            continue;
+        };
+        let want = if group {
+            3
+        } else {
+            match kind {
+                Kind::Int32
+                | Kind::Int64
+                | Kind::Uint32
+                | Kind::Uint64
+                | Kind::Sint32
+                | Kind::Sint64
+                | Kind::Bool
+                | Kind::Enum(_) => 0,
+                Kind::Fixed64 | Kind::Sfixed64 | Kind::Double => 1,
+                Kind::Fixed32 | Kind::Sfixed32 | Kind::Float => 5,
+                Kind::String | Kind::Bytes | Kind::Message(_) => 2,
+            }
+        };
+        let packed_ok = many && wt == 2 && matches!(want, 0 | 1 | 5);
+        if wt != want && !packed_ok {
+            // Another wire type: an unknown field to this reader.
+            continue;
+        }
+        match (&kind, wt) {
+            (Kind::Message(m), 2) => {
+                let mut j = value_at;
+                let len = read_varint(buf, &mut j)? as usize;
+                let inner = sanitize(m, &buf[j..j + len], depth + 1)?;
+                encode_key(number as u32, WireType::LengthDelimited, &mut out);
+                encode_varint(inner.len() as u64, &mut out);
+                out.extend_from_slice(&inner);
+            }
+            (Kind::Message(m), 3) => {
+                // The group's body lies between its key and the end key.
+                let mut body_end = end;
+                // Back over the end-group key.
+                let end_key_len = {
+                    let mut tmp = Vec::new();
+                    encode_key(number as u32, WireType::EndGroup, &mut tmp);
+                    tmp.len()
+                };
+                body_end -= end_key_len;
+                let inner = sanitize(m, &buf[value_at..body_end], depth + 1)?;
+                encode_key(number as u32, WireType::StartGroup, &mut out);
+                out.extend_from_slice(&inner);
+                encode_key(number as u32, WireType::EndGroup, &mut out);
+            }
+            _ => out.extend_from_slice(&buf[start..end]),
+        }
+    }
+    Ok(out)
 }
 
 /// The binary encoding of a message, with map entries in key order (a
@@ -293,14 +442,71 @@ pub fn encode_sorted(msg: &DynamicMessage) -> Vec<u8> {
     out
 }
 
-fn decode_error(msg: &DynamicMessage, err: String, enc: Encoding) -> Diff {
-    let mut reader_sees = format!("refuses the message: {err}");
-    if enc == Encoding::Binary && err.contains("wire type") {
-        reader_sees.push_str(
-            " (prost-reflect refuses a wire type it does not expect; protobuf-go, C++ and Java \
-             keep the field as unknown and read the default)",
-        );
+/// The number of the first top-level record the reader cannot decode on
+/// its own, for a payload it refuses.
+fn failing_record(reader: &MessageDescriptor, payload: &[u8]) -> Option<u32> {
+    let mut i = 0;
+    while i < payload.len() {
+        let start = i;
+        let key = read_varint(payload, &mut i).ok()?;
+        let (number, wt) = (key >> 3, (key & 7) as u8);
+        let end = skip(payload, i, number, wt, 0).ok()?;
+        i = end;
+        if decode(reader, &payload[start..end]).is_err() {
+            return u32::try_from(number).ok();
+        }
     }
+    None
+}
+
+/// The number of the writer's field whose JSON member holds byte column
+/// `column` of the (one-line) payload.
+fn json_error_field(msg: &DynamicMessage, payload: &[u8], column: usize) -> Option<u32> {
+    let text = std::str::from_utf8(payload).ok()?;
+    let root = crate::json::parse(text).ok()?;
+    let crate::json::Value::Object(members) = &root.value else {
+        return None;
+    };
+    let at = column.saturating_sub(1);
+    let m = members
+        .iter()
+        .find(|m| m.key_start <= at && at <= m.value.end)?;
+    let d = msg.descriptor();
+    d.get_field_by_json_name(&m.key)
+        .or_else(|| d.get_field_by_name(&m.key))
+        .map(|f| f.number())
+        .or_else(|| {
+            m.key
+                .strip_prefix('[')
+                .and_then(|k| k.strip_suffix(']'))
+                .and_then(|k| d.extensions().find(|e| e.full_name() == k))
+                .map(|e| e.number())
+        })
+}
+
+/// A refusal, placed at the writer's field the reader choked on when it is
+/// known.
+fn located_error(msg: &DynamicMessage, err: String, number: Option<u32>) -> Diff {
+    let d = msg.descriptor();
+    let slot = number.and_then(|n| {
+        d.get_field(n).map(Slot::Field).or_else(|| {
+            msg.extensions()
+                .find(|(e, _)| e.number() == n)
+                .map(|(e, _)| Slot::Ext(e))
+        })
+    });
+    match slot {
+        Some(f) if f.has(msg) => Diff {
+            path: f.name().to_string(),
+            writer_sees: format!("{} ({}) = {}", f.name(), f.number(), show(&f.get(msg))),
+            reader_sees: format!("refuses the message: {err}"),
+        },
+        _ => decode_error(msg, err, Encoding::Binary),
+    }
+}
+
+fn decode_error(msg: &DynamicMessage, err: String, _enc: Encoding) -> Diff {
+    let reader_sees = format!("refuses the message: {err}");
     Diff {
         path: String::new(),
         writer_sees: show_message(msg),
@@ -332,6 +538,40 @@ fn explicit_default(s: &Schema, m: &MessageDescriptor, f: &Slot) -> bool {
             .extension(m.full_name(), e.number() as i32)
             .is_some_and(|mf| mf.default.is_some()),
     }
+}
+
+/// The value an unset slot reads as: the model's explicit default (editions
+/// defaults are not in the pool, which holds the lowered proto2), else the
+/// pool's.
+fn default_value(s: &Schema, m: &MessageDescriptor, f: &Slot) -> Value {
+    use super::model::DefaultValue as D;
+    let mf = match f {
+        Slot::Field(fd) => s
+            .message(m.full_name())
+            .and_then(|mm| mm.field(fd.number() as i32)),
+        Slot::Ext(e) => s.extension(m.full_name(), e.number() as i32),
+    };
+    let k = f.kind();
+    let v = mf.and_then(|x| x.default.as_ref()).and_then(|d| {
+        Some(match (d, &k) {
+            (D::Int(i), Kind::Int32 | Kind::Sint32 | Kind::Sfixed32) => Value::I32(*i as i32),
+            (D::Int(i), Kind::Int64 | Kind::Sint64 | Kind::Sfixed64) => Value::I64(*i as i64),
+            (D::Int(i), Kind::Uint32 | Kind::Fixed32) => Value::U32(*i as u32),
+            (D::Int(i), Kind::Uint64 | Kind::Fixed64) => Value::U64(*i as u64),
+            (D::Int(i), Kind::Float) => Value::F32(*i as f32),
+            (D::Int(i), Kind::Double) => Value::F64(*i as f64),
+            (D::Float(x), Kind::Float) => Value::F32(*x as f32),
+            (D::Float(x), Kind::Double) => Value::F64(*x),
+            (D::Bool(b), Kind::Bool) => Value::Bool(*b),
+            (D::Int(i), Kind::Bool) => Value::Bool(*i != 0),
+            (D::Bytes(b), Kind::String) => Value::String(String::from_utf8_lossy(b).into_owned()),
+            (D::Bytes(b), Kind::Bytes) => Value::Bytes(b.clone().into()),
+            (D::Enum(n), Kind::Enum(e)) => Value::EnumNumber(e.get_value_by_name(n)?.number()),
+            (D::Int(i), Kind::Enum(_)) => Value::EnumNumber(*i as i32),
+            _ => return None,
+        })
+    });
+    v.unwrap_or_else(|| f.default_value())
 }
 
 /// The reader's slot that takes the writer's slot `wf`.
@@ -403,7 +643,10 @@ fn compare_into(
                 if matches!(wf.kind(), Kind::Message(_)) || matches!(rf.kind(), Kind::Message(_)) {
                     continue;
                 }
-                let (wdv, rdv) = (wf.default_value(), rf.default_value());
+                let (wdv, rdv) = (
+                    default_value(s.writer, &wd, &wf),
+                    default_value(s.reader, &rd, &rf),
+                );
                 let explicit =
                     explicit_default(s.writer, &wd, &wf) || explicit_default(s.reader, &rd, &rf);
                 let same_family = family(&wf.kind()) == family(&rf.kind());
@@ -463,6 +706,29 @@ fn compare_into(
                     wf.number(),
                     rf.name(),
                     wf.name(),
+                    o.number(),
+                    rf.name()
+                ),
+            });
+            continue;
+        }
+        // The other way round: the reader's name for this number is a field
+        // the writer has under another number (the writer's field moved and
+        // another took its number).
+        if enc == Encoding::Binary
+            && rf.name() != wf.name()
+            && let Slot::Field(rff) = &rf
+            && let Some(o) = wd.get_field_by_name(rff.name())
+            && o.number() != wf.number()
+        {
+            out.push(Diff {
+                path: here,
+                writer_sees: format!("{} ({}) = {}", wf.name(), wf.number(), show(&wv)),
+                reader_sees: format!(
+                    "number {} is `{}` there, which the writer has as number {}: the value lands \
+                     in `{}`",
+                    wf.number(),
+                    rf.name(),
                     o.number(),
                     rf.name()
                 ),
@@ -589,11 +855,24 @@ fn field_values(
         return;
     }
     if we.len() != re.len() {
+        let (ww, rw) = (
+            wire_of(&wf.kind(), wf.is_group()),
+            wire_of(&rf.kind(), rf.is_group()),
+        );
+        let why = if re.is_empty() && ww != rw && !(rf.is_list() && ww == "length-delimited") {
+            format!(
+                ": the record's wire type ({ww}) is not the one `{}` takes ({rw}), so it is kept \
+                 as an unknown field",
+                kind_name(&rf.kind())
+            )
+        } else {
+            String::new()
+        };
         out.push(Diff {
             path: here.to_string(),
             writer_sees: format!("{} = {}", label(wf), show(wv)),
             reader_sees: format!(
-                "{} = {}",
+                "{} = {}{why}",
                 label(rf),
                 if re.is_empty() {
                     "unset".into()
@@ -622,6 +901,24 @@ fn field_values(
             });
             return;
         }
+    }
+}
+
+fn wire_of(k: &Kind, group: bool) -> &'static str {
+    match k {
+        _ if group => "group",
+        Kind::Fixed64 | Kind::Sfixed64 | Kind::Double => "64-bit",
+        Kind::Fixed32 | Kind::Sfixed32 | Kind::Float => "32-bit",
+        Kind::String | Kind::Bytes | Kind::Message(_) => "length-delimited",
+        _ => "varint",
+    }
+}
+
+fn kind_name(k: &Kind) -> String {
+    match k {
+        Kind::Enum(e) => e.full_name().to_string(),
+        Kind::Message(m) => m.full_name().to_string(),
+        k => format!("{k:?}").to_lowercase(),
     }
 }
 
@@ -693,9 +990,11 @@ fn same_value(
                     if rname.is_none() {
                         return closed_check(*m, re, s, a, ak, b, bk);
                     }
+                    // A rename keeps the meaning; a name either version
+                    // has under another number does not.
                     if let (Some(x), Some(y)) = (&wname, &rname)
                         && x != y
-                        && re.get_value_by_name(x).is_some()
+                        && (re.get_value_by_name(x).is_some() || we.get_value_by_name(y).is_some())
                     {
                         return differ();
                     }
@@ -707,7 +1006,7 @@ fn same_value(
             // A message against bytes: the same when the bytes are the
             // message's encoding.
             match bytes_of(other) {
-                Some(bs) if enc == Encoding::Binary && bs == m.encode_to_vec().as_slice() => Ok(()),
+                Some(bs) if enc == Encoding::Binary && bs == encode_sorted(m).as_slice() => Ok(()),
                 _ => differ(),
             }
         }
@@ -715,7 +1014,18 @@ fn same_value(
             if let (Some(x), Some(y)) = (bytes_of(a), bytes_of(b)) {
                 return if x == y { Ok(()) } else { differ() };
             }
-            if let Value::EnumNumber(_) | Value::Bool(_) = b
+            // An integer read as an enum (binary, or a JSON number, which
+            // enum readers take): the number, if the reader's enum keeps it.
+            if let (Value::EnumNumber(m), Kind::Enum(re), Some(x)) = (b, bk, int_of(a)) {
+                if x != *m as i128 {
+                    return differ();
+                }
+                if re.get_value(*m).is_none() {
+                    return closed_check(*m, re, s, a, ak, b, bk);
+                }
+                return Ok(());
+            }
+            if let Value::Bool(_) = b
                 && enc != Encoding::Binary
                 && std::mem::discriminant(a) != std::mem::discriminant(b)
             {
@@ -723,6 +1033,20 @@ fn same_value(
             }
             if let (Some(x), Some(y)) = (int_of(a), int_of(b)) {
                 return if x == y { Ok(()) } else { differ() };
+            }
+            // An integer against a float: the same only if the float is that
+            // integer exactly.
+            if let (Some(i), None) | (None, Some(i)) = (int_of(a), int_of(b))
+                && let Some(x) = float_of(a)
+                    .filter(|_| int_of(a).is_none())
+                    .or(float_of(b).filter(|_| int_of(b).is_none()))
+            {
+                let exact = x.is_finite()
+                    && x.fract() == 0.0
+                    && x.abs() < 1.8e19
+                    && (x as i128) == i
+                    && (i as f64) == x;
+                return if exact { Ok(()) } else { differ() };
             }
             if let (Some(x), Some(y)) = (float_of(a), float_of(b)) {
                 return if x == y || (x.is_nan() && y.is_nan()) {

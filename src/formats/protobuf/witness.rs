@@ -31,6 +31,15 @@ pub const CHECKED_WITH: &str = "prost-reflect 0.16";
 /// unset (none: every difference counts).
 type Candidate = (DynamicMessage, Option<DynamicMessage>);
 
+/// The writer's message, the reader's, the payloads and the names of the
+/// slots a difference must be under (none: any).
+type Attempt = (
+    MessageDescriptor,
+    MessageDescriptor,
+    Vec<Candidate>,
+    Option<Vec<String>>,
+);
+
 /// How deep probes build nested messages.
 const DEPTH: usize = 2;
 /// At most this many payloads per finding and direction.
@@ -118,31 +127,46 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
     // The payloads, whether each sets only what the finding is about (so
     // that a decode error is its doing), and the names of the slots a
     // difference must be under to be this finding's (none: any).
-    let (wmsg, rmsg, cands, names): (_, _, Vec<Candidate>, Option<Vec<String>>) = match &target {
+    let enum_of = match &target {
+        Target::EnumValue { enum_name, .. } => Some(enum_name.clone()),
+        _ => None,
+    };
+    let attempts: Vec<Attempt> = match &target {
         Target::Field { msg, field } => {
             let rmsg = reader_message(ctx, d, msg.full_name(), rp)?;
             let names = slot_names(field, &rmsg);
-            (
+            vec![(
                 msg.clone(),
                 rmsg,
                 field_candidates(msg, field, ws),
                 Some(names),
-            )
+            )]
         }
         Target::EnumValue { enum_name, number } => {
-            let (msg, field, rmsg) = match enum_field(wp, rp, ws, enum_name, ctx, d) {
-                Some((msg, field)) => {
-                    let rmsg = reader_message(ctx, d, msg.full_name(), rp)?;
-                    (msg, field, rmsg)
-                }
-                None => carrier(wp, rp, enum_name, ctx, d)?,
-            };
-            let names = slot_names(&Slot::Field(field.clone()), &rmsg);
-            let cands = enum_candidates(&msg, &field, ws, enum_name, *number)
+            // A field of the enum's type, then a message made to carry the
+            // enum alone (whose field is the same in both versions).
+            let mut carriers = Vec::new();
+            if let Some((msg, field)) = enum_field(wp, rp, ws, enum_name, ctx, d)
+                && let Ok(rmsg) = reader_message(ctx, d, msg.full_name(), rp)
+            {
+                carriers.push((msg, field, rmsg));
+            }
+            match carrier(wp, rp, enum_name, ctx, d) {
+                Ok(c) => carriers.push(c),
+                Err(e) if carriers.is_empty() => return Err(e),
+                Err(_) => {}
+            }
+            carriers
                 .into_iter()
-                .map(|c| (c, None))
-                .collect();
-            (msg, rmsg, cands, Some(names))
+                .map(|(msg, field, rmsg)| {
+                    let names = slot_names(&Slot::Field(field.clone()), &rmsg);
+                    let cands = enum_candidates(&msg, &field, ws, enum_name, *number)
+                        .into_iter()
+                        .map(|c| (c, None))
+                        .collect();
+                    (msg, rmsg, cands, Some(names))
+                })
+                .collect()
         }
         Target::Message(msg) => {
             let rmsg = reader_message(ctx, d, msg.full_name(), rp)?;
@@ -150,7 +174,7 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
                 .into_iter()
                 .map(|c| (c, None))
                 .collect();
-            (msg.clone(), rmsg, cands, None)
+            vec![(msg.clone(), rmsg, cands, None)]
         }
         Target::Rpc {
             service,
@@ -175,21 +199,30 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
                 .into_iter()
                 .map(|c| (c, None))
                 .collect();
-            (wm, rm, cands, None)
+            vec![(wm, rm, cands, None)]
         }
     };
-    let _ = &wmsg;
-    // Binary, then ProtoJSON under the wire-json profile; JSON written
-    // with proto field names last (some writers emit them).
-    let mut encodings = vec![Encoding::Binary];
-    if ctx.profile.json() {
+    // The encodings the rule guards, as the profile protects them: binary,
+    // then ProtoJSON, then ProtoJSON written with proto field names (some
+    // writers emit them).
+    let mut encodings = Vec::new();
+    if f.rule.encodings.contains(&RuleEncoding::Binary) {
+        encodings.push(Encoding::Binary);
+    }
+    if ctx.profile.json() && f.rule.encodings.contains(&RuleEncoding::Json) {
         encodings.push(Encoding::Json);
         encodings.push(Encoding::JsonProtoNames);
     }
-    let _ = RuleEncoding::Binary;
-    let tried = cands.len();
+    let tried: usize = attempts.iter().map(|a| a.2.len()).sum();
+    let Some(first) = attempts.first().map(|a| a.0.full_name().to_string()) else {
+        return Err("nothing to build a payload from".into());
+    };
     for enc in &encodings {
-        for (c, control) in &cands {
+        for (c, control, rmsg, names) in attempts
+            .iter()
+            .flat_map(|(_, rmsg, cands, names)| cands.iter().map(move |(c, k)| (c, k, rmsg, names)))
+        {
+            let rmsg = rmsg.clone();
             let t = meaning::trip(c, &rmsg, sides, *enc);
             if t.diffs.is_empty() {
                 continue;
@@ -219,10 +252,10 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
                         s.to_string()
                     }
                 };
-                let (payload, datum) = match enc {
-                    Encoding::Binary => (hex(&t.payload, 64), Some(meaning::show_message(c))),
+                let (payload, datum): (String, Option<String>) = match enc {
+                    Encoding::Binary => (hex(&t.payload, 4096), Some(meaning::show_message(c))),
                     Encoding::Json | Encoding::JsonProtoNames => {
-                        (cut(&String::from_utf8_lossy(&t.payload), 400), None)
+                        (cut(&String::from_utf8_lossy(&t.payload), 8000), None)
                     }
                 };
                 return Ok(Witness {
@@ -233,17 +266,8 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
                     } else {
                         payload
                     },
-                    datum: datum.map(|d| {
-                        let name = c.descriptor().full_name().to_string();
-                        if name == CARRIER {
-                            format!(
-                                "{name} {d} (a message made to carry the enum, which no message \
-                                 of this version uses)"
-                            )
-                        } else {
-                            format!("{name} {d}")
-                        }
-                    }),
+                    datum,
+                    of: Some(of(c, enum_of.as_deref())),
                     writer_sees: at(&diff.writer_sees),
                     reader_sees: at(&diff.reader_sees),
                     checked_with: CHECKED_WITH,
@@ -254,11 +278,86 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
     }
     let encs: Vec<&str> = encodings.iter().map(|e| e.describe()).collect();
     Err(format!(
-        "none of {tried} payloads of `{}` aimed at this change lost its meaning when read back \
-         ({}); the finding is kept on the rule's judgement",
-        wmsg.full_name(),
+        "none of {tried} payloads of `{first}` aimed at this change lost its meaning when read \
+         back ({}); the finding is kept on the rule's judgement",
         encs.join(", ")
     ))
+}
+
+/// The message type a payload is of, in the witness: a carrier says which
+/// enum it carries.
+fn of(c: &DynamicMessage, enum_name: Option<&str>) -> String {
+    let name = c.descriptor().full_name().to_string();
+    match enum_name {
+        Some(e) if name == CARRIER => {
+            format!("{CARRIER} for {e} (a message made to carry the enum alone)")
+        }
+        _ => name,
+    }
+}
+
+/// Replays a witness: its payload read with the writer's message type, then
+/// written and read by the reader again, must still lose its meaning.
+/// `old` and `new` are the two versions; the witness's direction says which
+/// writes.
+pub fn verify(w: &Witness, old: &Schema, new: &Schema, profile: Profile) -> Result<(), String> {
+    let ctx = Ctx::new(old, new, profile);
+    let (ws, rs) = match w.direction {
+        Direction::Backward => (old, new),
+        Direction::Forward => (new, old),
+    };
+    let (Some(wp), Some(rp)) = (&ws.pool, &rs.pool) else {
+        return Err("no descriptors".into());
+    };
+    let of = w.of.as_deref().unwrap_or_default();
+    let (wm, rm) = match of
+        .strip_prefix(CARRIER)
+        .and_then(|r| r.strip_prefix(" for "))
+    {
+        Some(rest) => {
+            let e = rest.split_whitespace().next().unwrap_or_default();
+            let (wm, _, rm) = carrier(wp, rp, e, &ctx, w.direction)?;
+            (wm, rm)
+        }
+        None => {
+            let wm = wp
+                .get_message_by_name(of)
+                .ok_or_else(|| format!("no message `{of}` in the writer's version"))?;
+            let rm = reader_message(&ctx, w.direction, of, rp)?;
+            (wm, rm)
+        }
+    };
+    let sides = Sides {
+        writer: ws,
+        reader: rs,
+    };
+    let (msg, encs): (DynamicMessage, &[Encoding]) = if w.encoding == "binary" {
+        let bytes: Vec<u8> = w
+            .payload
+            .split_whitespace()
+            .take_while(|t| t.len() == 2)
+            .filter_map(|t| u8::from_str_radix(t, 16).ok())
+            .collect();
+        let m = DynamicMessage::decode(wm, bytes.as_slice())
+            .map_err(|e| format!("the writer cannot read its own payload: {e}"))?;
+        (m, &[Encoding::Binary])
+    } else {
+        let mut de = serde_json::Deserializer::from_str(&w.payload);
+        let m = DynamicMessage::deserialize(wm, &mut de)
+            .map_err(|e| format!("the writer cannot read its own payload: {e}"))?;
+        (m, &[Encoding::Json, Encoding::JsonProtoNames])
+    };
+    if encs
+        .iter()
+        .any(|e| !meaning::trip(&msg, &rm, sides, *e).diffs.is_empty())
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "the payload keeps its meaning when replayed: {} {}",
+            w.encoding, w.payload
+        ))
+    }
 }
 
 /// Whether a difference at `path` is under the slot `name`.
@@ -364,13 +463,14 @@ fn target(
             request: f.rule.code == "PB603",
         });
     }
-    // The field argument, then the writer's element, then the reader's.
+    // The writer's element (its own field at the finding's number), then
+    // the field argument, then the reader's element.
     let mut names: Vec<&str> = Vec::new();
-    if let Some(field) = f.arg("field") {
-        names.push(field);
-    }
     if let Some(l) = wloc {
         names.push(&l.element);
+    }
+    if let Some(field) = f.arg("field") {
+        names.push(field);
     }
     for name in names {
         if let Some(t) = resolve(name, wp) {
@@ -602,10 +702,12 @@ fn scalar_probes(k: &Kind, ws: &Schema, depth: usize) -> Vec<Value> {
             }
             nums.sort_by_key(|n| (*n == 0, *n));
             let open = ws.enum_(e.full_name()).is_some_and(|m| !m.closed);
-            if open && let Some(max) = nums.iter().max() {
+            if open && let Some(&max) = nums.iter().max() {
                 // An open enum carries numbers it does not name (from a
-                // newer writer) through.
+                // newer writer) through: the next one, and one far off
+                // that the other version is unlikely to name either.
                 nums.push(max.saturating_add(1));
+                nums.push(max.saturating_add(977));
             }
             nums.into_iter().map(Value::EnumNumber).collect()
         }
@@ -716,8 +818,14 @@ fn field_candidates(m: &MessageDescriptor, f: &Slot, ws: &Schema) -> Vec<Candida
     }
     // Unset (defaults, required fields): differences under the slot only.
     out.push((b.clone(), None));
-    // With each other field set too (oneofs, swapped numbers).
-    if let Some(v0) = probes.first() {
+    // With each other field set too (oneofs, swapped numbers), the slot at
+    // a value that is written even without explicit presence.
+    let kind = f.kind();
+    if let Some(v0) = probes
+        .iter()
+        .find(|v| !v.is_default(&kind))
+        .or(probes.first())
+    {
         for g in m.fields().filter(|g| g.number() != f.number()) {
             if let Some(gv) = field_probes(&Slot::Field(g.clone()), ws, 1)
                 .into_iter()

@@ -5,7 +5,9 @@
 //! **Breaks**: both directions. Defaults are never written: a reader that
 //! finds a field absent reports *its own* default. A v(N-1) writer that left
 //! the field unset meant the old default, and v(N) reads the new one; after
-//! a rollback the reverse. Values change silently.
+//! a rollback the reverse. Values change silently. A direction whose writer
+//! must set the field (`required`, LEGACY_REQUIRED) never leaves its reader
+//! the default, and is not broken.
 //!
 //! Example:
 //!
@@ -108,9 +110,21 @@ fn check(ctx: &Ctx, pair: &FieldPair, out: &mut Vec<Finding>) {
     if (is_zero(&od) && is_zero(&nd)) || same(&od, &nd, float32) {
         return;
     }
+    // A writer that must set the field never leaves the reader its default.
+    let mut breaks = Vec::new();
+    if o.presence != Presence::Required {
+        breaks.push(Direction::Backward);
+    }
+    if n.presence != Presence::Required {
+        breaks.push(Direction::Forward);
+    }
+    if breaks.is_empty() {
+        return;
+    }
     let (ods, nds) = (describe(&od, o, ctx.old), describe(&nd, n, ctx.new));
     out.push(
         FindingBuilder::new(&RULE.meta)
+            .breaks(&breaks)
             .message(format!(
                 "field `{}` ({}) default changed from {} to {}: each version reads the other's \
                  unset field as its own default",

@@ -33,6 +33,7 @@ mod field_string_bytes_changed;
 mod field_utf8_validation_changed;
 mod field_wire_type_changed;
 mod file_package_changed;
+mod json_key_type_changed;
 mod message_json_format_changed;
 mod message_reserved_removed;
 mod message_set_wire_format_changed;
@@ -86,6 +87,7 @@ pub static RULES: &[&PbRule] = &[
     &enum_value_number_changed::RULE,
     &message_json_format_changed::RULE,
     &enum_json_format_changed::RULE,
+    &json_key_type_changed::RULE,
     &field_deleted_number_unreserved::RULE,
     &field_deleted_name_unreserved::RULE,
     &enum_value_deleted_number_unreserved::RULE,
