@@ -16,6 +16,8 @@ use prost_reflect::{
     ReflectMessage, Value,
 };
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::meaning::{self, Encoding, Sides, Slot};
 use super::model::{Presence, Schema};
@@ -50,14 +52,18 @@ pub fn attach(old: &Schema, new: &Schema, profile: Profile, findings: &mut [Find
     let (Some(_), Some(_)) = (&old.pool, &new.pool) else {
         return;
     };
-    let ctx = Ctx::new(old, new, profile);
+    let shared = Shared {
+        ctx: Ctx::new(old, new, profile),
+        old_uses: OnceLock::new(),
+        new_uses: OnceLock::new(),
+    };
     findings
         .par_iter_mut()
         .filter(|f| !f.breaks.is_empty())
         .for_each(|f| {
             let mut missing = Vec::new();
             for &d in &f.breaks.clone() {
-                match build(&ctx, f, d) {
+                match build(&shared, f, d) {
                     Ok(w) => f.witnesses.push(w),
                     Err(why) => missing.push((d, why)),
                 }
@@ -108,7 +114,16 @@ fn no_payload(code: &str) -> Option<&'static str> {
     })
 }
 
-fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
+/// What the witnesses of one comparison share.
+struct Shared<'a> {
+    ctx: Ctx<'a>,
+    /// Enum uses of each version, indexed on first need.
+    old_uses: OnceLock<EnumUses>,
+    new_uses: OnceLock<EnumUses>,
+}
+
+fn build(w: &Shared, f: &Finding, d: Direction) -> Result<Witness, String> {
+    let ctx = &w.ctx;
     if let Some(why) = no_payload(f.rule.code) {
         return Err(why.to_string());
     }
@@ -143,30 +158,28 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
             )]
         }
         Target::EnumValue { enum_name, number } => {
-            // A field of the enum's type, then a message made to carry the
-            // enum alone (whose field is the same in both versions).
-            let mut carriers = Vec::new();
-            if let Some((msg, field)) = enum_field(wp, rp, ws, enum_name, ctx, d)
-                && let Ok(rmsg) = reader_message(ctx, d, msg.full_name(), rp)
-            {
-                carriers.push((msg, field, rmsg));
+            // A field of the enum's type; a message made to carry the enum
+            // alone (whose field is the same in both versions) comes later,
+            // if the field shows nothing.
+            let uses = match d {
+                Direction::Backward => w.old_uses.get_or_init(|| enum_uses(wp, ws)),
+                Direction::Forward => w.new_uses.get_or_init(|| enum_uses(wp, ws)),
+            };
+            match enum_field(wp, rp, uses, enum_name, ctx, d).and_then(|(msg, field)| {
+                Some((
+                    reader_message(ctx, d, msg.full_name(), rp).ok()?,
+                    msg,
+                    field,
+                ))
+            }) {
+                Some((rmsg, msg, field)) => {
+                    vec![enum_attempt(msg, field, rmsg, ws, enum_name, *number)]
+                }
+                None => {
+                    let (msg, field, rmsg) = carrier(wp, rp, enum_name, ctx, d)?;
+                    vec![enum_attempt(msg, field, rmsg, ws, enum_name, *number)]
+                }
             }
-            match carrier(wp, rp, enum_name, ctx, d) {
-                Ok(c) => carriers.push(c),
-                Err(e) if carriers.is_empty() => return Err(e),
-                Err(_) => {}
-            }
-            carriers
-                .into_iter()
-                .map(|(msg, field, rmsg)| {
-                    let names = slot_names(&Slot::Field(field.clone()), &rmsg);
-                    let cands = enum_candidates(&msg, &field, ws, enum_name, *number)
-                        .into_iter()
-                        .map(|c| (c, None))
-                        .collect();
-                    (msg, rmsg, cands, Some(names))
-                })
-                .collect()
         }
         Target::Message(msg) => {
             let rmsg = reader_message(ctx, d, msg.full_name(), rp)?;
@@ -213,11 +226,42 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
         encodings.push(Encoding::Json);
         encodings.push(Encoding::JsonProtoNames);
     }
-    let tried: usize = attempts.iter().map(|a| a.2.len()).sum();
+    let mut tried: usize = attempts.iter().map(|a| a.2.len()).sum();
     let Some(first) = attempts.first().map(|a| a.0.full_name().to_string()) else {
         return Err("nothing to build a payload from".into());
     };
-    for enc in &encodings {
+    if let Some(w) = first_witness(&attempts, &encodings, sides, d, enum_of.as_deref()) {
+        return Ok(w);
+    }
+    // An enum's own field showed nothing (another change to it may hide
+    // the enum's): a message made to carry the enum alone.
+    if let Target::EnumValue { enum_name, number } = &target
+        && first != CARRIER
+        && let Ok((msg, field, rmsg)) = carrier(wp, rp, enum_name, ctx, d)
+    {
+        let more = vec![enum_attempt(msg, field, rmsg, ws, enum_name, *number)];
+        tried += more[0].2.len();
+        if let Some(w) = first_witness(&more, &encodings, sides, d, enum_of.as_deref()) {
+            return Ok(w);
+        }
+    }
+    let encs: Vec<&str> = encodings.iter().map(|e| e.describe()).collect();
+    Err(format!(
+        "none of {tried} payloads of `{first}` aimed at this change lost its meaning when read \
+         back ({}); the finding is kept on the rule's judgement",
+        encs.join(", ")
+    ))
+}
+
+/// The first payload of `attempts` whose reading shows the finding's break.
+fn first_witness(
+    attempts: &[Attempt],
+    encodings: &[Encoding],
+    sides: Sides,
+    d: Direction,
+    enum_of: Option<&str>,
+) -> Option<Witness> {
+    for enc in encodings {
         for (c, control, rmsg, names) in attempts
             .iter()
             .flat_map(|(_, rmsg, cands, names)| cands.iter().map(move |(c, k)| (c, k, rmsg, names)))
@@ -258,7 +302,7 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
                         (cut(&String::from_utf8_lossy(&t.payload), 8000), None)
                     }
                 };
-                return Ok(Witness {
+                return Some(Witness {
                     direction: d,
                     encoding: enc.name(),
                     payload: if payload.is_empty() {
@@ -267,7 +311,7 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
                         payload
                     },
                     datum,
-                    of: Some(of(c, enum_of.as_deref())),
+                    of: Some(of(c, enum_of)),
                     writer_sees: at(&diff.writer_sees),
                     reader_sees: at(&diff.reader_sees),
                     checked_with: CHECKED_WITH,
@@ -276,12 +320,23 @@ fn build(ctx: &Ctx, f: &Finding, d: Direction) -> Result<Witness, String> {
             }
         }
     }
-    let encs: Vec<&str> = encodings.iter().map(|e| e.describe()).collect();
-    Err(format!(
-        "none of {tried} payloads of `{first}` aimed at this change lost its meaning when read \
-         back ({}); the finding is kept on the rule's judgement",
-        encs.join(", ")
-    ))
+    None
+}
+
+fn enum_attempt(
+    msg: MessageDescriptor,
+    field: FieldDescriptor,
+    rmsg: MessageDescriptor,
+    ws: &Schema,
+    enum_name: &str,
+    number: Option<i32>,
+) -> Attempt {
+    let names = slot_names(&Slot::Field(field.clone()), &rmsg);
+    let cands = enum_candidates(&msg, &field, ws, enum_name, number)
+        .into_iter()
+        .map(|c| (c, None))
+        .collect();
+    (msg, rmsg, cands, Some(names))
 }
 
 /// The message type a payload is of, in the witness: a carrier says which
@@ -534,50 +589,55 @@ fn resolve(name: &str, p: &DescriptorPool) -> Option<Target> {
     None
 }
 
+/// For each enum, fields of a version that have its type (or are maps with
+/// its values), the root's first: (message, field number).
+type EnumUses = HashMap<String, Vec<(bool, String, u32)>>;
+
+fn enum_uses(p: &DescriptorPool, s: &Schema) -> EnumUses {
+    let mut out: EnumUses = HashMap::new();
+    for m in p.all_messages() {
+        if m.is_map_entry() {
+            continue;
+        }
+        let in_root = s
+            .message(m.full_name())
+            .is_some_and(|mm| s.file(mm.file).in_root);
+        for f in m.fields() {
+            let k = match f.kind() {
+                Kind::Message(e) if f.is_map() => e.map_entry_value_field().kind(),
+                k => k,
+            };
+            if let Kind::Enum(e) = k {
+                let v = out.entry(e.full_name().to_string()).or_default();
+                if v.len() < 16 {
+                    v.push((in_root, m.full_name().to_string(), f.number()));
+                }
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by_key(|(r, _, _)| !*r);
+    }
+    out
+}
+
 /// A field of the writer's version whose type is the enum (or a map whose
 /// values are), in a message the reader also has: the root's messages
 /// first.
 fn enum_field(
     wp: &DescriptorPool,
     rp: &DescriptorPool,
-    ws: &Schema,
+    uses: &EnumUses,
     enum_name: &str,
     ctx: &Ctx,
     d: Direction,
 ) -> Option<(MessageDescriptor, FieldDescriptor)> {
-    let uses = |f: &FieldDescriptor| -> bool {
-        let k = if f.is_map() {
-            match f.kind() {
-                Kind::Message(e) => e.map_entry_value_field().kind(),
-                k => k,
-            }
-        } else {
-            f.kind()
-        };
-        matches!(k, Kind::Enum(e) if e.full_name() == enum_name)
-    };
-    let mut best: Option<(bool, MessageDescriptor, FieldDescriptor)> = None;
-    for m in wp.all_messages() {
-        if m.is_map_entry() {
-            continue;
-        }
-        let Some(f) = m.fields().find(uses) else {
-            continue;
-        };
-        if reader_message(ctx, d, m.full_name(), rp).is_err() {
-            continue;
-        }
-        let in_root = ws
-            .message(m.full_name())
-            .is_some_and(|mm| ws.file(mm.file).in_root);
-        if best.as_ref().is_none_or(|(r, _, _)| !r && in_root) {
-            best = Some((in_root, m, f));
-        }
-        if best.as_ref().is_some_and(|(r, _, _)| *r) {
-            break;
-        }
-    }
-    best.map(|(_, m, f)| (m, f))
+    uses.get(enum_name)?.iter().find_map(|(_, m, n)| {
+        reader_message(ctx, d, m, rp).ok()?;
+        let md = wp.get_message_by_name(m)?;
+        let f = md.get_field(*n)?;
+        Some((md, f))
+    })
 }
 
 /// The name of the message made to carry an enum no message uses.
@@ -630,7 +690,12 @@ fn carrier(
             }],
             ..Default::default()
         };
-        let mut p = p.clone();
+        // A small pool: the enum's file, what it imports, and the carrier
+        // (a copy of a whole version's pool would be slow to make).
+        let mut p = DescriptorPool::new();
+        let mut seen = std::collections::HashSet::new();
+        add_with_imports(&ed.parent_file(), &mut p, &mut seen)
+            .map_err(|err| format!("cannot make a message to carry enum `{e}`: {err}"))?;
         p.add_file_descriptor_proto(file)
             .map_err(|err| format!("cannot make a message to carry enum `{e}`: {err}"))?;
         p.get_message_by_name(CARRIER)
@@ -642,6 +707,22 @@ fn carrier(
         .get_field(1)
         .ok_or_else(|| "the carrier message has no field".to_string())?;
     Ok((wm, f, rm))
+}
+
+/// Adds a file and, first, everything it imports.
+fn add_with_imports(
+    fd: &prost_reflect::FileDescriptor,
+    p: &mut DescriptorPool,
+    seen: &mut std::collections::HashSet<String>,
+) -> Result<(), String> {
+    if !seen.insert(fd.name().to_string()) {
+        return Ok(());
+    }
+    for dep in fd.dependencies() {
+        add_with_imports(&dep, p, seen)?;
+    }
+    p.add_file_descriptor_proto(fd.file_descriptor_proto().clone())
+        .map_err(|e| e.to_string())
 }
 
 fn required(ws: &Schema, m: &MessageDescriptor, f: &FieldDescriptor) -> bool {
