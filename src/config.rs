@@ -684,14 +684,24 @@ impl From<ConfigError> for crate::Error {
 /// Reads the configuration at `path`.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let display = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse(&text, &display),
-        Err(e) => Err(ConfigError {
-            file: display,
-            line: 0,
-            column: 0,
-            message: format!("cannot read: {e}"),
-        }),
+    let bytes = std::fs::read(path).map_err(|e| ConfigError {
+        file: display.clone(),
+        line: 0,
+        column: 0,
+        message: format!("cannot read: {e}"),
+    })?;
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => parse(text, &display),
+        Err(e) => {
+            let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+            let (line, column) = crate::error::line_col(&good, good.len());
+            Err(ConfigError {
+                file: display,
+                line,
+                column,
+                message: "the file is not valid UTF-8 text (TOML is UTF-8)".into(),
+            })
+        }
     }
 }
 
@@ -1096,6 +1106,15 @@ fn validate(c: &mut Config) -> Result<(), Invalid> {
             return Err((
                 vec![key("accept"), Seg::Index(i), key("fingerprint")],
                 "empty fingerprint".into(),
+            ));
+        }
+        if a.fingerprint.len() != 16 || !a.fingerprint.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err((
+                vec![key("accept"), Seg::Index(i), key("fingerprint")],
+                format!(
+                    "fingerprint {:?} is not one: a report's fingerprints are 16 hexadecimal digits",
+                    a.fingerprint
+                ),
             ));
         }
     }

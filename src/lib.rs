@@ -8,6 +8,7 @@ pub mod docs;
 pub mod error;
 pub mod finding;
 pub mod formats;
+pub mod guard;
 pub mod json;
 pub mod level;
 pub mod registry;

@@ -117,7 +117,15 @@ pub fn load(input: &Path, opts: &LoadOptions) -> Result<Schema, Error> {
         w.file(i)?;
     }
     w.resolve_refs()?;
-    validate(&w.schema)?;
+    crate::guard::catch(|| validate(&w.schema)).map_err(|p| {
+        Error::input(
+            w.schema.root.clone(),
+            1,
+            1,
+            format!("apache-avro failed on this schema (a bug in it): {p}"),
+        )
+    })??;
+    super::structure::check(&w.schema)?;
     Ok(w.schema)
 }
 
@@ -139,7 +147,15 @@ fn read_file(dir: &Path, name: &str, opts: &LoadOptions) -> Result<File, Error> 
         for inc in &opts.includes {
             idl.import_dir(inc.clone());
         }
-        let out = idl.convert(&path).map_err(|report| {
+        let converted = crate::guard::catch(|| idl.convert(&path)).map_err(|p| {
+            Error::input(
+                display.clone(),
+                1,
+                1,
+                format!("the Avro IDL compiler failed on this file (a bug in it): {p}"),
+            )
+        })?;
+        let out = converted.map_err(|report| {
             let offset = report
                 .labels()
                 .and_then(|mut l| l.next())

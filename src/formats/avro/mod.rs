@@ -6,6 +6,7 @@ pub mod model;
 pub mod pair;
 pub mod resolve;
 pub mod rules;
+pub mod structure;
 pub mod witness;
 
 use std::path::{Path, PathBuf};

@@ -295,6 +295,7 @@ pub fn load(input: &Path, opts: &LoadOptions) -> Result<Version, Error> {
         resolve_doc_refs(&mut v, i, opts)?;
         i += 1;
     }
+    super::structure::check(&v)?;
     Ok(v)
 }
 
@@ -468,7 +469,21 @@ fn register(v: &mut Version, file: usize) -> Result<(), Error> {
                     .join(id)
                     .map_err(|e| err_at(v, &at, format!("invalid {}: {e}", draft.id_key())))?;
                 base = joined;
-                v.resources.insert(strip_fragment(&base), at.clone());
+                if let Some(prev) = v.resources.insert(strip_fragment(&base), at.clone())
+                    && prev != at
+                {
+                    let [l, c, _, _] = v.position(&prev);
+                    return Err(err_at(
+                        v,
+                        &at,
+                        format!(
+                            "{} {} is declared twice: also at {}:{l}:{c}",
+                            draft.id_key(),
+                            strip_fragment(&base),
+                            v.docs[prev.file].display
+                        ),
+                    ));
+                }
                 v.bases.insert(at.clone(), base.clone());
             }
         }

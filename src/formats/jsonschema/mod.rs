@@ -8,6 +8,7 @@ pub mod pair;
 pub mod regexlang;
 pub mod rules;
 pub mod sample;
+pub mod structure;
 pub mod validate;
 pub mod witness;
 

@@ -82,12 +82,16 @@ impl<'a> Validators<'a> {
         if let Some(sub) = self.v.value(s)
             && !has_refs(sub)
         {
-            let built = jsonschema::options()
-                .with_draft(draft(doc.draft))
-                .should_validate_formats(self.formats)
-                .build(sub)
-                .ok()
-                .map(Arc::new);
+            let built = crate::guard::catch(|| {
+                jsonschema::options()
+                    .with_draft(draft(doc.draft))
+                    .should_validate_formats(self.formats)
+                    .build(sub)
+                    .ok()
+                    .map(Arc::new)
+            })
+            .ok()
+            .flatten();
             self.cache.lock().ok()?.insert(s.clone(), built.clone());
             return built;
         }
@@ -97,13 +101,17 @@ impl<'a> Validators<'a> {
         let fragment = percent_encoding::utf8_percent_encode(&s.ptr, FRAGMENT).to_string();
         uri.set_fragment(Some(&fragment));
         let wrapper = json!({ "$ref": uri.as_str() });
-        let built = jsonschema::options()
-            .with_draft(draft(doc.draft))
-            .with_retriever(Docs(self.docs.clone()))
-            .should_validate_formats(self.formats)
-            .build(&wrapper)
-            .ok()
-            .map(Arc::new);
+        let built = crate::guard::catch(|| {
+            jsonschema::options()
+                .with_draft(draft(doc.draft))
+                .with_retriever(Docs(self.docs.clone()))
+                .should_validate_formats(self.formats)
+                .build(&wrapper)
+                .ok()
+                .map(Arc::new)
+        })
+        .ok()
+        .flatten();
         self.cache.lock().ok()?.insert(s.clone(), built.clone());
         built
     }
@@ -111,7 +119,8 @@ impl<'a> Validators<'a> {
     /// Whether `instance` is valid under the subschema at `s` (`None` when
     /// the validator cannot be built).
     pub fn is_valid(&self, s: &SRef, instance: &Value) -> Option<bool> {
-        Some(self.validator(s)?.is_valid(instance))
+        let v = self.validator(s)?;
+        crate::guard::catch(|| v.is_valid(instance)).ok()
     }
 }
 

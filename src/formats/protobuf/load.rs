@@ -254,7 +254,13 @@ pub fn load(input: &Path, opts: &LoadOptions) -> Result<Schema, Error> {
                 .unwrap_or_default();
             load_sources(&dir, vec![name], opts)?
         }
-        InputKind::DescriptorSet(file) => load_descriptor_set(&file)?,
+        InputKind::DescriptorSet(file) => {
+            let (parsed, entries) = load_descriptor_set(&file)?;
+            let mut schema =
+                compile(parsed, &root_label).map_err(|e| at_entry(e, &root_label, &entries))?;
+            schema.root = root_label;
+            return Ok(schema);
+        }
     };
     let mut schema = compile(parsed, &root_label)?;
     schema.root = root_label;
@@ -371,6 +377,10 @@ fn parse_one(name: &str, display: String, text: &str, in_root: bool) -> Result<P
         None => None,
     };
     prune_custom_options(&mut fdp);
+    let proto3 = edition.is_none() && fdp.syntax.as_deref() == Some("proto3");
+    if let Some(p) = super::validate::file(&fdp, proto3) {
+        return Err(located(&display, &locs, &p.path, p.message));
+    }
     Ok(Parsed {
         name: name.to_string(),
         display,
@@ -1083,22 +1093,120 @@ fn mirror_info(file: &mirror::File) -> EditionInfo {
     info
 }
 
-fn load_descriptor_set(path: &Path) -> Result<Vec<Parsed>, Error> {
+/// Where each file of a descriptor set starts: its name and byte offset.
+type Entries = Vec<(String, usize)>;
+
+/// An error about a file of a descriptor set, which has no lines: placed at
+/// the byte where the file's entry starts.
+fn at_entry(e: Error, set: &str, entries: &Entries) -> Error {
+    match e {
+        Error::Input {
+            path,
+            line: 0,
+            message,
+            ..
+        } => match entries.iter().position(|(n, _)| *n == path) {
+            Some(i) => Error::input(
+                set.to_string(),
+                0,
+                0,
+                format!(
+                    "at byte {} (file #{i}, \"{path}\"): {message}",
+                    entries[i].1
+                ),
+            ),
+            None if path == set => Error::input(path, 0, 0, message),
+            None => Error::input(set.to_string(), 0, 0, format!("at byte 0 ({path}): {message}")),
+        },
+        other => other,
+    }
+}
+
+/// Walks the top level of a FileDescriptorSet: each `file` entry's offset,
+/// or the byte where the encoding breaks and why.
+fn set_entries(bytes: &[u8]) -> Result<Vec<(usize, usize, usize)>, (usize, String)> {
+    let varint = |i: &mut usize| -> Result<u64, (usize, String)> {
+        let start = *i;
+        let mut v: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = *bytes
+                .get(*i)
+                .ok_or((start, "the data ends inside a varint".to_string()))?;
+            *i += 1;
+            v |= ((b & 0x7f) as u64) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err((start, "a varint longer than 10 bytes".into()))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let key = varint(&mut i)?;
+        let (number, wt) = (key >> 3, key & 7);
+        match wt {
+            0 => {
+                varint(&mut i)?;
+            }
+            1 => i += 8,
+            5 => i += 4,
+            2 => {
+                let len = varint(&mut i)? as usize;
+                if number == 1 {
+                    out.push((start, i, len));
+                }
+                i = i.saturating_add(len);
+            }
+            _ => {
+                return Err((
+                    start,
+                    format!("record {number} has wire type {wt}, which a descriptor set never uses"),
+                ));
+            }
+        }
+        if i > bytes.len() {
+            return Err((start, format!("record {number} runs past the end of the data")));
+        }
+    }
+    Ok(out)
+}
+
+fn load_descriptor_set(path: &Path) -> Result<(Vec<Parsed>, Entries), Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
     let display = path.display().to_string();
-    let bad = |e: prost::DecodeError| {
+    let at_byte = |offset: usize, msg: String| {
         Error::input(
             display.clone(),
             0,
             0,
-            format!("not a valid FileDescriptorSet or buf image: {e}"),
+            format!("at byte {offset}: not a valid FileDescriptorSet or buf image: {msg}"),
         )
     };
+    let records = set_entries(&bytes).map_err(|(o, m)| at_byte(o, m))?;
+    for (k, &(start, body, len)) in records.iter().enumerate() {
+        if let Err(e) = FileDescriptorProto::decode(&bytes[body..body + len]) {
+            return Err(at_byte(start, format!("file #{k}: {e}")));
+        }
+    }
+    let bad = |e: prost::DecodeError| at_byte(0, e.to_string());
     let set = FileDescriptorSet::decode(bytes.as_slice()).map_err(bad)?;
     let mirror = mirror::FileSet::decode(bytes.as_slice()).map_err(bad)?;
     if set.file.is_empty() {
-        return Err(Error::input(display, 0, 0, "descriptor set holds no files"));
+        return Err(Error::input(
+            display,
+            0,
+            0,
+            "at byte 0: the descriptor set holds no files",
+        ));
     }
+    let entries: Entries = set
+        .file
+        .iter()
+        .zip(&records)
+        .map(|(f, r)| (f.name.clone().unwrap_or_default(), r.0))
+        .collect();
     let mut out = Vec::with_capacity(set.file.len());
     for (i, mut fdp) in set.file.into_iter().enumerate() {
         let name = fdp.name.clone().unwrap_or_default();
@@ -1107,7 +1215,37 @@ fn load_descriptor_set(path: &Path) -> Result<Vec<Parsed>, Error> {
                 display,
                 0,
                 0,
-                format!("file #{i} of the set has no name"),
+                format!(
+                    "at byte {}: file #{i} of the set has no name",
+                    records.get(i).map(|r| r.0).unwrap_or(0)
+                ),
+            ));
+        }
+        if !matches!(
+            fdp.syntax.as_deref(),
+            None | Some("proto2") | Some("proto3") | Some("editions")
+        ) {
+            return Err(Error::input(
+                display,
+                0,
+                0,
+                format!(
+                    "at byte {} (file #{i}, \"{name}\"): unknown syntax {:?}",
+                    records.get(i).map(|r| r.0).unwrap_or(0),
+                    fdp.syntax()
+                ),
+            ));
+        }
+        if let Some(p) = super::validate::file(&fdp, fdp.syntax.as_deref() == Some("proto3")) {
+            return Err(Error::input(
+                display,
+                0,
+                0,
+                format!(
+                    "at byte {} (file #{i}, \"{name}\"): {}",
+                    records.get(i).map(|r| r.0).unwrap_or(0),
+                    p.message
+                ),
             ));
         }
         let m = &mirror.file[i];
@@ -1154,12 +1292,12 @@ fn load_descriptor_set(path: &Path) -> Result<Vec<Parsed>, Error> {
                     display,
                     0,
                     0,
-                    format!("the set imports \"{d}\" but does not contain it"),
+                    format!("at byte 0: the set imports \"{d}\" but does not contain it"),
                 ));
             }
         }
     }
-    Ok(out)
+    Ok((out, entries))
 }
 
 /// Orders files so that each comes after its imports; refuses cycles.
@@ -1235,7 +1373,15 @@ fn compile(mut files: Vec<Parsed>, root_label: &str) -> Result<Schema, Error> {
         .iter_mut()
         .map(|p| std::mem::take(&mut p.fdp))
         .collect();
-    if let Err(e) = pool.add_file_descriptor_protos(protos) {
+    let added = crate::guard::catch(|| pool.add_file_descriptor_protos(protos)).map_err(|p| {
+        Error::input(
+            root_label.to_string(),
+            0,
+            0,
+            format!("prost-reflect failed on this input (a bug in it, reported as an error): {p}"),
+        )
+    })?;
+    if let Err(e) = added {
         let file = e.file().unwrap_or(root_label).to_string();
         let (display, span) = match files.iter().find(|p| p.name == file) {
             Some(p) => (
@@ -1284,6 +1430,15 @@ fn compile(mut files: Vec<Parsed>, root_label: &str) -> Result<Schema, Error> {
     schema.pool = Some(pool);
     schema.rebuild_indexes();
     resolve_maps(&mut schema);
+    if let Some(p) = super::validate::model(&schema) {
+        let (l, c) = p.span.map(|s| (s[0], s[1])).unwrap_or((0, 0));
+        return Err(Error::input(
+            schema.files[p.file].display.clone(),
+            l,
+            c,
+            p.message,
+        ));
+    }
     Ok(schema)
 }
 

@@ -7,6 +7,7 @@ pub mod meaning;
 pub mod model;
 pub mod pair;
 pub mod rules;
+pub mod validate;
 pub mod witness;
 
 use std::path::{Path, PathBuf};

@@ -63,7 +63,9 @@ pub fn attach(old: &Schema, new: &Schema, profile: Profile, findings: &mut [Find
         .for_each(|f| {
             let mut missing = Vec::new();
             for &d in &f.breaks.clone() {
-                match build(&shared, f, d) {
+                let built = crate::guard::catch(|| build(&shared, f, d))
+                    .unwrap_or_else(|p| Err(format!("building the payload failed: {p}")));
+                match built {
                     Ok(w) => f.witnesses.push(w),
                     Err(why) => missing.push((d, why)),
                 }
