@@ -69,6 +69,18 @@ pub enum EventKind {
     },
 }
 
+/// One step from a writer's schema into a part of it, as data follows it:
+/// a record's field (by the writer's name), a union's branch (the writer's
+/// index), an array's items or a map's values. Witnesses build a datum
+/// along the steps that led to an event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Step {
+    Field(String),
+    Branch(usize),
+    Items,
+    Values,
+}
+
 #[derive(Debug, Clone)]
 pub struct Event {
     pub kind: EventKind,
@@ -77,6 +89,8 @@ pub struct Event {
     pub reader: At,
     /// Java-style path of the traversal.
     pub path: String,
+    /// The writer's steps from the resolved root to the event.
+    pub trail: Vec<Step>,
 }
 
 pub struct Engine<'a> {
@@ -84,6 +98,7 @@ pub struct Engine<'a> {
     r: &'a Schema,
     dir: Direction,
     visiting: HashSet<(String, String)>,
+    trail: Vec<Step>,
     pub events: Vec<Event>,
 }
 
@@ -148,6 +163,7 @@ impl<'a> Engine<'a> {
             r: reader,
             dir,
             visiting: HashSet::new(),
+            trail: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -163,6 +179,7 @@ impl<'a> Engine<'a> {
             } else {
                 path.into()
             },
+            trail: self.trail.clone(),
         });
     }
 
@@ -172,6 +189,7 @@ impl<'a> Engine<'a> {
             (Ty::Union(wb), _) => {
                 for (i, b) in wb.iter().enumerate() {
                     let p = format!("{path}/{i}");
+                    self.trail.push(Step::Branch(i));
                     if let Ty::Union(rb) = &r.ty {
                         self.against_union(b, r, rb, &p);
                     } else if b.ty == Ty::Null && r.ty != Ty::Null {
@@ -180,6 +198,7 @@ impl<'a> Engine<'a> {
                     } else {
                         self.resolve(b, r, &p);
                     }
+                    self.trail.pop();
                 }
             }
             (_, Ty::Union(rb)) => self.against_union(w, r, rb, path),
@@ -226,8 +245,16 @@ impl<'a> Engine<'a> {
     fn pair(&mut self, w: &Node, r: &Node, path: &str) {
         match (&w.ty, &r.ty) {
             (Ty::Union(_), _) | (_, Ty::Union(_)) => self.resolve(w, r, path),
-            (Ty::Array(wi), Ty::Array(ri)) => self.resolve(wi, ri, &format!("{path}/items")),
-            (Ty::Map(wv), Ty::Map(rv)) => self.resolve(wv, rv, &format!("{path}/values")),
+            (Ty::Array(wi), Ty::Array(ri)) => {
+                self.trail.push(Step::Items);
+                self.resolve(wi, ri, &format!("{path}/items"));
+                self.trail.pop();
+            }
+            (Ty::Map(wv), Ty::Map(rv)) => {
+                self.trail.push(Step::Values);
+                self.resolve(wv, rv, &format!("{path}/values"));
+                self.trail.pop();
+            }
             (Ty::Named(a), Ty::Named(b)) => {
                 let (Some(wn), Some(rn)) = (self.w.named(a), self.r.named(b)) else {
                     return;
@@ -362,7 +389,11 @@ impl<'a> Engine<'a> {
                 .or_else(|| wf.iter().find(|w| r.aliases.contains(&w.name)));
             let fpath = format!("{path}/fields/{}", r.index);
             match w {
-                Some(w) => self.resolve(&w.ty, &r.ty, &format!("{fpath}/type")),
+                Some(w) => {
+                    self.trail.push(Step::Field(w.name.clone()));
+                    self.resolve(&w.ty, &r.ty, &format!("{fpath}/type"));
+                    self.trail.pop();
+                }
                 None => match &r.default {
                     None => {
                         let kind = EventKind::FieldNoDefault {
