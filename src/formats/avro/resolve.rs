@@ -117,7 +117,15 @@ fn prim(t: &Ty) -> Option<&'static str> {
     })
 }
 
-/// The specification's promotions: can a reader of `r` read a written `w`?
+/// The specification's promotions that keep every value: can a reader of
+/// `r` read any written `w`?
+///
+/// The specification also promotes bytes to string, but a string is Unicode
+/// text: bytes that are not UTF-8 have no string to become (apache-avro
+/// refuses them, Java replaces them with U+FFFD). So bytes to string works
+/// for some data only, and string to bytes one way, like a widening: a
+/// string written and read as bytes keeps every value, bytes written and
+/// read as a string do not.
 pub fn promotes(w: &Ty, r: &Ty) -> bool {
     matches!(
         (w, r),
@@ -125,7 +133,6 @@ pub fn promotes(w: &Ty, r: &Ty) -> bool {
             | (Ty::Long, Ty::Float | Ty::Double)
             | (Ty::Float, Ty::Double)
             | (Ty::String, Ty::Bytes)
-            | (Ty::Bytes, Ty::String)
     )
 }
 
