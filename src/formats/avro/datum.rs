@@ -459,9 +459,13 @@ fn random_at(
         Schema::Decimal(ds) => {
             let max = pow10(ds.precision.min(38)).saturating_sub(1);
             let u = match rng.below(3) {
-                0 => rng.range(-100, 100) as i128,
+                0 => (rng.range(-100, 100) as i128) % max.max(1),
                 1 => *rng.pick(&[max, -max]),
-                _ => (rng.next_u64() as i128 * rng.next_u64() as i128) % (max.max(1)),
+                _ => {
+                    let wide = ((rng.next_u64() as i128) << 32) ^ rng.next_u64() as i128;
+                    let u = wide % max.max(1);
+                    if rng.percent(50) { -u } else { u }
+                }
             };
             let len = match &ds.inner {
                 InnerDecimalSchema::Fixed(f) => f.size,

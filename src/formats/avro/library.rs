@@ -19,6 +19,9 @@ use super::model;
 use super::pair::Origin;
 use super::resolve::Step;
 
+/// apache-avro's schema type, for the soundness harness.
+pub use apache_avro::Schema as ApacheSchema;
+
 /// The library witnesses are checked with, as reports name it.
 pub const CHECKED_WITH: &str = "apache-avro 0.22";
 
@@ -375,4 +378,32 @@ impl<'a> Channel<'a> {
             Ok(v)
         })
     }
+}
+
+/// The names of a reader's record fields (nested ones too) that have
+/// aliases: the fields apache-avro does not read by them.
+pub fn aliased_fields(rs: &Schema, names: &HashMap<String, Schema>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![rs];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(s) = stack.pop() {
+        match deref(names, s) {
+            Schema::Record(r) => {
+                if !seen.insert(r.name.fullname(None)) {
+                    continue;
+                }
+                for f in &r.fields {
+                    if !f.aliases.is_empty() {
+                        out.push(f.name.clone());
+                    }
+                    stack.push(&f.schema);
+                }
+            }
+            Schema::Array(a) => stack.push(&a.items),
+            Schema::Map(m) => stack.push(&m.types),
+            Schema::Union(u) => stack.extend(u.variants()),
+            _ => {}
+        }
+    }
+    out
 }

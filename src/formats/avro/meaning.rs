@@ -87,6 +87,9 @@ pub struct Sides<'a> {
 
 struct Walk<'a> {
     sides: Sides<'a>,
+    /// Whether a decimal beyond the reader's precision is a change (not
+    /// for a reader's default, which is the default whatever it holds).
+    precision: bool,
     path: Vec<Step>,
     at: Vec<String>,
     diffs: Vec<Diff>,
@@ -130,6 +133,7 @@ impl Walk<'_> {
 pub fn compare(sides: Sides, ws: &Schema, w: &Value, rs: &Schema, r: &Value) -> Vec<Diff> {
     let mut walk = Walk {
         sides,
+        precision: true,
         path: Vec::new(),
         at: Vec::new(),
         diffs: Vec::new(),
@@ -706,7 +710,7 @@ impl Walk<'_> {
                     (Some(x), Some(y)) => {
                         if !decimal_eq(x, wd.scale, y, rd.scale) {
                             changed(self, Some(&format!("scale {}", rd.scale)));
-                        } else if digits(y) > rd.precision {
+                        } else if self.precision && digits(y) > rd.precision {
                             let why = format!("beyond the reader's precision {}", rd.precision);
                             changed(self, Some(&why));
                         }
@@ -757,6 +761,13 @@ impl Walk<'_> {
                 } else if let (Some(a), Some(b)) = (bytes_of(w), bytes_of(r)) {
                     if a != b {
                         changed(self, None);
+                    } else if let Schema::Fixed(f) = rs
+                        && b.len() != f.size
+                    {
+                        // apache-avro makes a fixed of any length from a string.
+                        let why =
+                            format!("{} bytes where the reader's fixed has {}", b.len(), f.size);
+                        changed(self, Some(&why));
                     }
                 } else {
                     let why = format!("{} read as {}", kind(w), kind(r));
@@ -815,6 +826,7 @@ impl Walk<'_> {
                                     writer: self.sides.reader,
                                     reader: self.sides.reader,
                                 },
+                                precision: false,
                                 path: Vec::new(),
                                 at: Vec::new(),
                                 diffs: Vec::new(),
@@ -968,6 +980,11 @@ pub fn from_default(
     })
 }
 
+/// Whether a text is a UUID as the `uuid` logical type wants it.
+pub fn is_uuid(s: &str) -> bool {
+    s.parse::<apache_avro::Uuid>().is_ok()
+}
+
 /// What the specification's reader makes of a datum: the value read, and
 /// every reason it refuses a part (it goes on past one to find them all; a
 /// refused part reads as `null` in the value, so that the meaning of the
@@ -982,6 +999,7 @@ pub struct SpecRead {
 pub fn spec_read(sides: Sides, ws: &Schema, w: &Value, rs: &Schema) -> SpecRead {
     let mut walk = Walk {
         sides,
+        precision: true,
         path: Vec::new(),
         at: Vec::new(),
         diffs: Vec::new(),
@@ -1345,5 +1363,120 @@ impl Walk<'_> {
             }
             (_, v) => v,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> HashMap<String, Schema> {
+        HashMap::new()
+    }
+
+    fn sides(n: &HashMap<String, Schema>) -> Sides<'_> {
+        Sides {
+            writer: n,
+            reader: n,
+        }
+    }
+
+    #[test]
+    fn decimals_read_with_their_scale() {
+        assert_eq!(decimal_text(123, 2), "1.23");
+        assert_eq!(decimal_text(-5, 3), "-0.005");
+        assert_eq!(decimal_text(7, 0), "7");
+        assert!(decimal_eq(123, 2, 1230, 3));
+        assert!(!decimal_eq(123, 2, 123, 4));
+        assert_eq!(unscaled(&[0xff, 0xfe]), Some(-2));
+        assert_eq!(unscaled(&[0x00, 0x7b]), Some(123));
+    }
+
+    #[test]
+    fn promotions_keep_the_value_as_the_reader_holds_it() {
+        assert!(num_kept(Num::Int(16_777_217), Num::Float(16_777_216.0)));
+        assert!(num_kept(Num::Long(5), Num::Int(5)));
+        assert!(!num_kept(Num::Double(0.1), Num::Float(0.1)));
+        assert!(num_kept(Num::Double(1.5), Num::Float(1.5)));
+        assert!(num_kept(Num::Float(f32::NAN), Num::Double(f64::NAN)));
+    }
+
+    #[test]
+    fn timestamps_compare_as_instants() {
+        let n = names();
+        let ws = Schema::TimestampMillis;
+        let rs = Schema::TimestampMicros;
+        let same = compare(
+            sides(&n),
+            &ws,
+            &Value::TimestampMillis(0),
+            &rs,
+            &Value::TimestampMicros(0),
+        );
+        assert!(same.is_empty());
+        let other = compare(
+            sides(&n),
+            &ws,
+            &Value::TimestampMillis(5),
+            &rs,
+            &Value::TimestampMicros(5),
+        );
+        assert_eq!(other.len(), 1);
+    }
+
+    #[test]
+    fn the_specification_refuses_bytes_that_are_not_utf8_as_a_string() {
+        let n = names();
+        let r = spec_read(
+            sides(&n),
+            &Schema::Bytes,
+            &Value::Bytes(vec![0xff]),
+            &Schema::String,
+        );
+        assert_eq!(r.problems.len(), 1);
+        let ok = spec_read(
+            sides(&n),
+            &Schema::Bytes,
+            &Value::Bytes(b"a".to_vec()),
+            &Schema::String,
+        );
+        assert!(ok.problems.is_empty());
+        assert_eq!(ok.value, Some(Value::String("a".into())));
+    }
+
+    #[test]
+    fn reader_fields_take_aliases_and_defaults() {
+        let n = names();
+        let w = Schema::parse_str(
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#,
+        )
+        .unwrap();
+        let r = Schema::parse_str(
+            r#"{"type":"record","name":"R","fields":[{"name":"b","aliases":["a"],"type":"long"},
+                {"name":"c","type":["null","string"],"default":"x"}]}"#,
+        )
+        .unwrap();
+        let datum = Value::Record(vec![("a".into(), Value::Int(5))]);
+        let read = spec_read(sides(&n), &w, &datum, &r);
+        assert!(read.problems.is_empty(), "{:?}", read.problems);
+        let v = read.value.unwrap();
+        assert_eq!(
+            v,
+            Value::Record(vec![
+                ("b".into(), Value::Long(5)),
+                (
+                    "c".into(),
+                    Value::Union(1, Box::new(Value::String("x".into())))
+                ),
+            ])
+        );
+        assert!(compare(sides(&n), &w, &datum, &r, &v).is_empty());
+        // apache-avro's reading: the alias ignored, the union default from
+        // the first branch.
+        let apache = Value::Record(vec![
+            ("b".into(), Value::Long(0)),
+            ("c".into(), Value::Union(0, Box::new(Value::Null))),
+        ]);
+        assert_eq!(compare(sides(&n), &w, &datum, &r, &apache).len(), 2);
     }
 }

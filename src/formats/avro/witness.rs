@@ -138,15 +138,19 @@ fn build(
         }
         (_, Err(e)) => return Err(format!("apache-avro 0.22 cannot parse v(N)'s schemas: {e}")),
     };
-    let mine: Vec<&(Origin, Event)> = events
+    // The finding's events in this direction: same rule and places. A
+    // finding merged from both directions keeps one direction's path, and
+    // a named type reached by several fields has an event per path: the
+    // path the finding names comes first.
+    let mut mine: Vec<&(Origin, Event)> = events
         .iter()
         .filter(|(_, ev)| {
             ev.dir == d
                 && rule_of(ev) == f.rule.code
-                && f.arg("path") == Some(ev.path.as_str())
                 && ctx.event_locs(ev) == (f.old.clone(), f.new.clone())
         })
         .collect();
+    mine.sort_by_key(|(_, ev)| f.arg("path") != Some(ev.path.as_str()));
     if mine.is_empty() {
         return Err(
             "no resolution step of the writer's schema matches this finding, so no payload \
