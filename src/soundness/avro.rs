@@ -481,15 +481,14 @@ fn ty(rng: &mut Rng, g: &mut Gen, depth: usize) -> Json {
         86..=90 if !deep => union(rng, g, depth + 1),
         91..=96 if !deep => record(rng, g, depth + 1),
         97..=99 if !g.named.is_empty() => {
-            // A reference to a type defined before (not a record: a record
-            // referring to an enclosing one makes no finite data without a
-            // union).
-            let choices: Vec<&(String, &str)> =
-                g.named.iter().filter(|(_, k)| *k != "record").collect();
-            if choices.is_empty() {
-                json!("string")
+            // A reference to a type defined before; a record (perhaps one
+            // being defined, which makes a recursive type) only in a union
+            // with null, so that its data can end.
+            let (name, kind) = rng.pick(&g.named).clone();
+            if kind == "record" {
+                json!(["null", name])
             } else {
-                json!(rng.pick(&choices).0.clone())
+                json!(name)
             }
         }
         _ => json!(*rng.pick(PRIMS)),
@@ -657,6 +656,16 @@ fn default_with(rng: &mut Rng, t: &Json, defs: &BTreeMap<String, Json>, d: usize
             } else {
                 0
             };
+            // (A later branch of a primitive type only: apache-avro checks
+            // a default against the types defined so far.)
+            let i = if bs
+                .get(i)
+                .is_some_and(|b| b.as_str().is_some_and(|p| PRIMS.contains(&p)))
+            {
+                i
+            } else {
+                0
+            };
             default_with(rng, bs.get(i)?, defs, d + 1)?
         }
         Json::Object(o) => match o.get("type")? {
@@ -730,7 +739,9 @@ fn default_ok(v: &Json, t: &Json, defs: &BTreeMap<String, Json>, d: usize) -> bo
                         let name = f.get("name").and_then(|n| n.as_str()).unwrap_or("");
                         match (m.get(name), f.get("type")) {
                             (Some(x), Some(ft)) => default_ok(x, ft, defs, d + 1),
-                            (None, _) => f.get("default").is_some(),
+                            // apache-avro wants every field in a record's
+                            // default, defaults or not.
+                            (None, _) => false,
                             _ => false,
                         }
                     }) && m.keys().all(|k| {
@@ -883,22 +894,30 @@ fn mutate(v: &mut Json, rng: &mut Rng, g: &mut Gen) {
                 fs.remove(i);
             }
         }
-        // Change a field's type: promote, narrow, or replace.
+        // Change a type (a field's, an array's items, a map's values, a
+        // union's branch): promote, narrow, or replace.
         3..=5 => {
-            if let Some(p) = pick(rng, &fields)
-                && let Some(f) = v.pointer_mut(&p)
+            let mut places = Vec::new();
+            type_positions(v, "", &mut places);
+            if let Some(p) = pick(rng, &places)
+                && let Some(t) = v.pointer_mut(&p)
             {
-                let t = f["type"].clone();
                 let nt = match (t.as_str(), rng.below(3)) {
-                    (Some("int"), 0) => json!(*rng.pick(&["long", "float", "double"])),
-                    (Some("long"), 0) => json!(*rng.pick(&["float", "double", "int"])),
-                    (Some("float"), 0) => json!(*rng.pick(&["double", "int", "long"])),
-                    (Some("double"), 0) => json!(*rng.pick(&["float", "long"])),
-                    (Some("string"), 0) => json!("bytes"),
-                    (Some("bytes"), 0) => json!("string"),
+                    (Some("int"), 0 | 1) => json!(*rng.pick(&["long", "float", "double"])),
+                    (Some("long"), 0 | 1) => json!(*rng.pick(&["float", "double", "int"])),
+                    (Some("float"), 0 | 1) => json!(*rng.pick(&["double", "int", "long"])),
+                    (Some("double"), 0 | 1) => json!(*rng.pick(&["float", "long"])),
+                    (Some("string"), 0 | 1) => json!("bytes"),
+                    (Some("bytes"), 0 | 1) => json!("string"),
                     _ => ty(rng, g, 2),
                 };
-                f["type"] = nt;
+                // A union's branch stays a non-union.
+                let in_union = p
+                    .rsplit_once('/')
+                    .is_some_and(|(_, last)| last.parse::<usize>().is_ok());
+                if !(in_union && nt.is_array()) {
+                    *t = nt;
+                }
             }
         }
         // Rename a field, with or without an alias for the old name.
@@ -962,7 +981,12 @@ fn mutate(v: &mut Json, rng: &mut Rng, g: &mut Gen) {
                 && let Some(e) = v.pointer_mut(&p)
             {
                 let syms: Vec<Json> = e["symbols"].as_array().cloned().unwrap_or_default();
-                match rng.below(4) {
+                match rng.below(5) {
+                    4 => {
+                        let mut syms = syms.clone();
+                        syms.reverse();
+                        e["symbols"] = Json::Array(syms);
+                    }
                     0 => {
                         if let Some(s) = SYMBOLS.iter().find(|s| !syms.contains(&json!(s))) {
                             let mut syms = syms.clone();
@@ -1126,6 +1150,20 @@ fn mutate(v: &mut Json, rng: &mut Rng, g: &mut Gen) {
                     .and_then(|x| x["name"].as_str())
                     .unwrap_or("")
                     .to_string();
+                // (Enums and fixed only: a record's short references would
+                // resolve in its new namespace.)
+                let leaf = v
+                    .pointer(&p)
+                    .is_some_and(|x| matches!(kind_of(x), Some("enum" | "fixed")));
+                if leaf && rng.percent(30) && !old.contains('.') {
+                    // Another namespace: names compare unqualified.
+                    let full = format!("other.{old}");
+                    rename_refs(v, &old, &full);
+                    if let Some(t) = v.pointer_mut(&p) {
+                        t["name"] = json!(full);
+                    }
+                    return;
+                }
                 let new = format!("{old}x");
                 rename_refs(v, &old, &new);
                 if let Some(t) = v.pointer_mut(&p) {
@@ -1138,6 +1176,51 @@ fn mutate(v: &mut Json, rng: &mut Rng, g: &mut Gen) {
                 }
             }
         }
+    }
+}
+
+/// Pointers to every place a type sits: record fields' types, arrays'
+/// items, maps' values, unions' branches.
+fn type_positions(v: &Json, at: &str, out: &mut Vec<String>) {
+    match v {
+        Json::Array(bs) => {
+            for (i, b) in bs.iter().enumerate() {
+                let p = format!("{at}/{i}");
+                out.push(p.clone());
+                type_positions(b, &p, out);
+            }
+        }
+        Json::Object(o) => match o.get("type") {
+            Some(Json::String(k)) => match k.as_str() {
+                "record" => {
+                    for (i, f) in o
+                        .get("fields")
+                        .and_then(|f| f.as_array())
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        let p = format!("{at}/fields/{i}/type");
+                        out.push(p.clone());
+                        if let Some(t) = f.get("type") {
+                            type_positions(t, &p, out);
+                        }
+                    }
+                }
+                "array" | "map" => {
+                    let k = if k == "array" { "items" } else { "values" };
+                    let p = format!("{at}/{k}");
+                    out.push(p.clone());
+                    if let Some(t) = o.get(k) {
+                        type_positions(t, &p, out);
+                    }
+                }
+                _ => {}
+            },
+            Some(inner) => type_positions(inner, &format!("{at}/type"), out),
+            None => {}
+        },
+        _ => {}
     }
 }
 

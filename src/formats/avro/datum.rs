@@ -67,10 +67,21 @@ const UUID: &str = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
 /// symbols (variant 0: a union's `null`; 1 and 2: its first and last other
 /// branch; 3: another).
 pub fn base(names: &HashMap<String, Schema>, s: &Schema, variant: usize) -> Option<Value> {
-    base_at(names, s, variant, 0)
+    base_at(names, s, variant, 0, &mut Vec::new())
 }
 
-fn base_at(names: &HashMap<String, Schema>, s: &Schema, variant: usize, d: usize) -> Option<Value> {
+/// Whether a schema is a record being built (a recursive reference).
+fn recursive(names: &HashMap<String, Schema>, s: &Schema, building: &[String]) -> bool {
+    matches!(deref(names, s), Schema::Record(r) if building.contains(&r.name.fullname(None)))
+}
+
+fn base_at(
+    names: &HashMap<String, Schema>,
+    s: &Schema,
+    variant: usize,
+    d: usize,
+    building: &mut Vec<String>,
+) -> Option<Value> {
     if d > DEEPEST {
         return None;
     }
@@ -82,9 +93,12 @@ fn base_at(names: &HashMap<String, Schema>, s: &Schema, variant: usize, d: usize
                 return None;
             }
             let null = bs.iter().position(|b| matches!(b, Schema::Null));
-            let non_null: Vec<usize> = (0..bs.len()).filter(|i| Some(*i) != null).collect();
+            let non_null: Vec<usize> = (0..bs.len())
+                .filter(|i| Some(*i) != null && !recursive(names, &bs[*i], building))
+                .collect();
             let first = match (variant, null) {
                 (_, Some(n)) if d >= SHALLOW => n,
+                (_, Some(n)) if non_null.is_empty() => n,
                 (0, Some(n)) => n,
                 (0 | 1, _) => non_null.first().copied().unwrap_or(0),
                 (2, _) => non_null.last().copied().unwrap_or(0),
@@ -93,17 +107,25 @@ fn base_at(names: &HashMap<String, Schema>, s: &Schema, variant: usize, d: usize
             // A branch that ends (a recursive record may not).
             let order = std::iter::once(first).chain(0..bs.len());
             for i in order {
-                if let Some(v) = base_at(names, &bs[i], variant, d + 1) {
+                if let Some(v) = base_at(names, &bs[i], variant, d + 1, building) {
                     return Some(Value::Union(i as u32, Box::new(v)));
                 }
             }
             return None;
         }
         Schema::Record(r) => {
+            building.push(r.name.fullname(None));
             let mut fields = Vec::with_capacity(r.fields.len());
             for f in &r.fields {
-                fields.push((f.name.clone(), base_at(names, &f.schema, variant, d + 1)?));
+                match base_at(names, &f.schema, variant, d + 1, building) {
+                    Some(v) => fields.push((f.name.clone(), v)),
+                    None => {
+                        building.pop();
+                        return None;
+                    }
+                }
             }
+            building.pop();
             Value::Record(fields)
         }
         Schema::Enum(e) => {
@@ -145,7 +167,9 @@ pub fn probes(names: &HashMap<String, Schema>, s: &Schema) -> Vec<Value> {
 
 fn probes_at(names: &HashMap<String, Schema>, s: &Schema, d: usize) -> Vec<Value> {
     if d > 4 {
-        return base_at(names, s, 0, d).into_iter().collect();
+        return base_at(names, s, 0, d, &mut Vec::new())
+            .into_iter()
+            .collect();
     }
     let s = deref(names, s);
     match s {
@@ -212,7 +236,7 @@ fn probes_at(names: &HashMap<String, Schema>, s: &Schema, d: usize) -> Vec<Value
             out
         }
         Schema::Record(_) => (0..VARIANTS)
-            .filter_map(|v| base_at(names, s, v, d))
+            .filter_map(|v| base_at(names, s, v, d, &mut Vec::new()))
             .collect(),
         Schema::Decimal(ds) => {
             let len = decimal_len(&ds.inner);

@@ -34,6 +34,9 @@ use super::resolve::{Event, EventKind, Step};
 use crate::finding::{Direction, Finding};
 use crate::witness::{Witness, cut, hex};
 
+/// The longest payload a witness shows (whole, in hex).
+const MAX_PAYLOAD: usize = 512;
+
 /// At most this many payloads per finding and direction.
 const MAX_CANDIDATES: usize = 240;
 
@@ -362,7 +365,8 @@ fn aimed(
             let Some(t) = trial(&ch, sides, wroot.schema, rroot.schema, &c) else {
                 continue;
             };
-            if seen.contains(&t.bytes) {
+            // A payload the report can show whole (and a replay can read).
+            if seen.contains(&t.bytes) || t.bytes.len() > MAX_PAYLOAD {
                 continue;
             }
             seen.push(t.bytes.clone());
@@ -538,7 +542,7 @@ fn witness(
         payload: if t.bytes.is_empty() {
             "(empty: no bytes)".into()
         } else {
-            hex(&t.bytes, 512)
+            hex(&t.bytes, MAX_PAYLOAD)
         },
         datum: Some(datum),
         writer_sees,
