@@ -20,7 +20,23 @@ pub const VARIANTS: usize = 4;
 /// Past this depth, unions take their `null` branch (when they have one)
 /// and arrays and maps stay empty, so that recursive types end.
 const SHALLOW: usize = 6;
-const DEEPEST: usize = 24;
+const DEEPEST: usize = 16;
+
+/// The deepest datum handed to apache-avro: its reader and writer recurse
+/// once per level (and more), with large frames; a deeper datum could
+/// overflow a thread's stack.
+pub const MAX_NESTING: usize = 12;
+
+/// How deeply a value nests (records, unions, arrays, maps).
+pub fn nesting(v: &Value) -> usize {
+    match v {
+        Value::Record(fields) => 1 + fields.iter().map(|(_, x)| nesting(x)).max().unwrap_or(0),
+        Value::Union(_, inner) => 1 + nesting(inner),
+        Value::Array(items) => 1 + items.iter().map(nesting).max().unwrap_or(0),
+        Value::Map(m) => 1 + m.values().map(nesting).max().unwrap_or(0),
+        _ => 0,
+    }
+}
 
 /// The bytes of a decimal's unscaled value, sign-extended to `len` bytes
 /// (`None` when it does not fit).

@@ -20,8 +20,10 @@
 //!   that comes back otherwise (a double read as a float that rounds it, a
 //!   long cut to an int) has changed.
 //! * string and bytes (and fixed, which apache-avro reads as a string) are
-//!   the same when their bytes are; enums compare by symbol name, so a
-//!   symbol the reader maps to its enum default has changed.
+//!   the same when their bytes are, and a fixed must have its reader's size
+//!   (apache-avro makes a fixed of any length from a string); enums compare
+//!   by symbol name, so a symbol the reader maps to its enum default has
+//!   changed.
 //! * Unions compare the selected branches' values; when the branches are
 //!   named types their names must correspond (equal unqualified names, or a
 //!   reader alias naming the writer's type), since in a union the branch is
@@ -37,7 +39,8 @@
 //! Resolution in the Avro specification): schemas must match (names compare
 //! unqualified, a reader alias covers the writer's full name; fixed sizes
 //! equal; the promotions int → long, float, double; long → float, double;
-//! float → double; string ↔ bytes); records take fields by name or reader
+//! float → double; string ↔ bytes, where bytes that are not UTF-8 have no
+//! string to become); records take fields by name or reader
 //! alias and fill the reader's defaults; enums use the reader's default
 //! symbol for an unknown one; a reader union takes the first branch of the
 //! writer's type, else the first the writer's type promotes to (as Java

@@ -48,20 +48,44 @@ pub fn attach(old: &Schema, new: &Schema, findings: &mut [Finding]) {
     let libs = (Library::new(old), Library::new(new));
     let events = pair::events(old, new);
     let ctx = Ctx { old, new };
-    findings
-        .par_iter_mut()
-        .filter(|f| !f.breaks.is_empty())
-        .for_each(|f| {
-            let mut missing = Vec::new();
-            for &d in &f.breaks.clone() {
-                match build(&ctx, &libs, &events, f, d) {
-                    Ok(w) => f.witnesses.push(w),
-                    Err(why) => missing.push((d, why)),
+    let mut work = || {
+        findings
+            .par_iter_mut()
+            .filter(|f| !f.breaks.is_empty())
+            .for_each(|f| {
+                let mut missing = Vec::new();
+                for &d in &f.breaks.clone() {
+                    match build(&ctx, &libs, &events, f, d) {
+                        Ok(w) => f.witnesses.push(w),
+                        Err(why) => missing.push((d, why)),
+                    }
                 }
-            }
-            f.witness_note = crate::witness::note(&missing);
-        });
+                f.witness_note = crate::witness::note(&missing);
+            })
+    };
+    match pool() {
+        Some(p) => p.install(work),
+        None => work(),
+    }
 }
+
+/// Threads with room for apache-avro's recursion: its reader and writer
+/// recurse once per level of a datum, with large frames (a debug build's
+/// can overflow a default 2 MiB thread stack within a dozen levels).
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK)
+            .thread_name(|i| format!("wirecompat-avro-witness-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// The stack of a thread that runs apache-avro on wirecompat's datums.
+pub const STACK: usize = 64 << 20;
 
 fn no_payload(code: &str) -> Option<&'static str> {
     Some(match code {
@@ -203,7 +227,8 @@ impl Trial {
 }
 
 /// Writes a datum and reads it back both ways (`None`: apache-avro does not
-/// write it, a datum the writer's schema does not take).
+/// write it, a datum the writer's schema does not take, or one too deep to
+/// hand to apache-avro safely).
 pub fn trial(
     ch: &Channel,
     sides: Sides,
@@ -211,6 +236,9 @@ pub fn trial(
     rs: &ApacheSchema,
     datum: &Value,
 ) -> Option<Trial> {
+    if datum::nesting(datum) > datum::MAX_NESTING {
+        return None;
+    }
     let bytes = ch.write(datum).ok()?;
     let written = ch.decode(&bytes).ok()?;
     Some(replay(ch, sides, ws, rs, bytes, written))
@@ -339,7 +367,13 @@ fn aimed(
         let control = datum::base(names, wroot.schema, variant)
             .and_then(|c| trial(&ch, sides, wroot.schema, rroot.schema, &c));
         let control_clean = control.as_ref().is_some_and(|t| !t.broken());
-        let control_err = control.as_ref().and_then(|t| t.read.as_ref().err());
+        // The twin: the payloads' datum with a plain value where they put
+        // theirs. A payload whose error the twin does not share failed
+        // where the two differ (apache-avro stops at its first error).
+        let twin = datum::along(names, wroot.schema, &trail, &plain, variant)
+            .first()
+            .and_then(|c| trial(&ch, sides, wroot.schema, rroot.schema, c));
+        let twin_err = twin.as_ref().and_then(|t| t.read.as_ref().err());
         let leaf = |s: &ApacheSchema| -> Vec<Value> {
             if !missing.is_empty()
                 && let ApacheSchema::Enum(e) = s
@@ -428,13 +462,11 @@ fn aimed(
                 // A reader default apache-avro cannot read: it quotes it.
                 e.contains(dflt.as_str())
             } else {
-                control_clean
-                    || elsewhere.is_none()
-                    || (Some(e) != control_err && names_value(&t, names, wroot.schema, &trail))
+                control_clean || elsewhere.is_none() || (twin.is_some() && Some(e) != twin_err)
             };
             if !attributed {
                 match elsewhere {
-                    _ if Some(e) == control_err => {
+                    _ if Some(e) == twin_err => {
                         tally.first_error.get_or_insert(e.clone());
                     }
                     Some((_, other)) => {
@@ -450,25 +482,6 @@ fn aimed(
         }
     }
     Err(explain(f, &tally))
-}
-
-/// Whether apache-avro's error names the value the payload put where the
-/// finding is (its messages quote the value they could not resolve).
-fn names_value(
-    t: &Trial,
-    names: &std::collections::HashMap<String, ApacheSchema>,
-    ws: &ApacheSchema,
-    trail: &[Step],
-) -> bool {
-    let (Err(e), Some((_, v, _))) = (&t.read, datum::at(names, ws, &t.written, trail)) else {
-        return false;
-    };
-    let bare = match v {
-        Value::Int(n) => Some(n.to_string()),
-        Value::Long(n) => Some(n.to_string()),
-        _ => None,
-    };
-    e.contains(&format!("{v:?}")) || bare.is_some_and(|b| b.len() >= 4 && e.contains(&b))
 }
 
 #[allow(clippy::too_many_arguments)]
