@@ -318,6 +318,9 @@ impl<'a> Channel<'a> {
         r: &'a Library,
         rroot: &'a Schema,
     ) -> Result<Channel<'a>, String> {
+        if let Some(why) = endless_defaults(rroot, &r.names) {
+            return Err(why);
+        }
         guard(|| {
             let e = |e: apache_avro::Error| e.to_string();
             let writer = GenericDatumWriter::builder(wroot)
@@ -406,4 +409,129 @@ pub fn aliased_fields(rs: &Schema, names: &HashMap<String, Schema>) -> Vec<Strin
         }
     }
     out
+}
+
+/// Whether apache-avro's reader would recurse without end resolving this
+/// reader schema's defaults, and why. A stack overflow aborts the process,
+/// so such a reader is never handed to it.
+///
+/// apache-avro resolves a value against a union by trying it on every named
+/// branch, and reads a JSON object default as a map, which it also tries on
+/// every record branch; resolving it as a record fills the record's missing
+/// fields from their defaults, which it resolves the same way. A record
+/// whose field's object default leads back to the same record with the same
+/// value (`{"name": "next", "type": [{"type": "map", ...}, "Node"],
+/// "default": {}}` in `Node`) never ends.
+pub fn endless_defaults(rs: &Schema, names: &HashMap<String, Schema>) -> Option<String> {
+    // Every record a union (or a field) offers to an object value.
+    let mut starts: Vec<(String, serde_json::Value)> = Vec::new();
+    let mut stack = vec![rs];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(s) = stack.pop() {
+        match deref(names, s) {
+            Schema::Record(r) => {
+                if !seen.insert(r.name.fullname(None)) {
+                    continue;
+                }
+                // A writer's map, or an object with none of its fields.
+                starts.push((r.name.fullname(None), serde_json::json!({})));
+                for f in &r.fields {
+                    stack.push(&f.schema);
+                }
+            }
+            Schema::Array(a) => stack.push(&a.items),
+            Schema::Map(m) => stack.push(&m.types),
+            Schema::Union(u) => stack.extend(u.variants()),
+            _ => {}
+        }
+    }
+    let mut done: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    for (r, v) in starts {
+        let mut path: Vec<(String, String)> = Vec::new();
+        if let Some(why) = endless_from(&r, &v, names, &mut path, &mut done) {
+            return Some(why);
+        }
+    }
+    None
+}
+
+/// Records an object value is resolved against under a schema (a record, a
+/// union's records, a map's or an array's values), with the value each gets.
+fn object_targets<'a>(
+    s: &Schema,
+    v: &'a serde_json::Value,
+    names: &HashMap<String, Schema>,
+    out: &mut Vec<(String, &'a serde_json::Value)>,
+    d: usize,
+) {
+    if d > 32 {
+        return;
+    }
+    match (deref(names, s), v) {
+        (Schema::Union(u), _) => {
+            for b in u.variants() {
+                object_targets(b, v, names, out, d + 1);
+            }
+        }
+        (Schema::Record(r), serde_json::Value::Object(_)) => out.push((r.name.fullname(None), v)),
+        (Schema::Map(m), serde_json::Value::Object(o)) => {
+            for x in o.values() {
+                object_targets(&m.types, x, names, out, d + 1);
+            }
+        }
+        (Schema::Array(a), serde_json::Value::Array(items)) => {
+            for x in items {
+                object_targets(&a.items, x, names, out, d + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn endless_from(
+    record: &str,
+    value: &serde_json::Value,
+    names: &HashMap<String, Schema>,
+    path: &mut Vec<(String, String)>,
+    done: &mut std::collections::HashSet<(String, String)>,
+) -> Option<String> {
+    let state = (record.to_string(), value.to_string());
+    if path.contains(&state) {
+        let via: Vec<&str> = path.iter().map(|(r, _)| r.as_str()).collect();
+        return Some(format!(
+            "apache-avro 0.22 would recurse without end reading with this reader schema (its \
+             union resolution tries {} as `{record}` again through the field defaults of {}), \
+             and a stack overflow aborts; it is not used with it",
+            crate::witness::cut(&state.1, 40),
+            via.join(" → ")
+        ));
+    }
+    if done.contains(&state) || path.len() > 64 {
+        return None;
+    }
+    let Some(Schema::Record(r)) = names.get(record) else {
+        return None;
+    };
+    path.push(state.clone());
+    let obj = value.as_object();
+    for f in &r.fields {
+        let next = match obj.and_then(|o| o.get(&f.name)) {
+            Some(x) => x,
+            // apache-avro stops at the first field it cannot fill.
+            None => match f.default.as_ref() {
+                Some(d) => d,
+                None => break,
+            },
+        };
+        let mut targets = Vec::new();
+        object_targets(&f.schema, next, names, &mut targets, 0);
+        for (t, v) in targets {
+            if let Some(why) = endless_from(&t, v, names, path, done) {
+                return Some(why);
+            }
+        }
+    }
+    path.pop();
+    done.insert(state);
+    None
 }

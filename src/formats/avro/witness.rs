@@ -312,8 +312,13 @@ fn aimed(
     let Some((wlib, wroot, rlib, rroot)) = roots(old, new, origin, d) else {
         return Err("apache-avro 0.22 did not parse this schema in both versions".into());
     };
-    let ch = Channel::new(wlib, wroot.schema, rlib, rroot.schema)
-        .map_err(|e| format!("apache-avro 0.22 cannot set up the two schemas: {e}"))?;
+    let ch = Channel::new(wlib, wroot.schema, rlib, rroot.schema).map_err(|e| {
+        if e.starts_with("apache-avro") {
+            e
+        } else {
+            format!("apache-avro 0.22 cannot set up the two schemas: {e}")
+        }
+    })?;
     let sides = Sides {
         writer: &wlib.names,
         reader: &rlib.names,
