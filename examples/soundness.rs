@@ -92,6 +92,9 @@ fn main() -> ExitCode {
                 by.join(", ")
             );
         }
+        for s in &stats.library_samples {
+            println!("  library deviation: {s}");
+        }
         for s in &stats.unwitnessed_samples {
             println!("  broken without a witness: {s}");
         }

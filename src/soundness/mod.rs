@@ -141,6 +141,12 @@ pub struct Stats {
     pub unwitnessed_samples: Vec<String>,
     /// Breaking findings without a witness, by rule code.
     pub unwitnessed_by_rule: std::collections::BTreeMap<String, usize>,
+    /// Data under a direction said compatible that the format's library
+    /// read otherwise than its specification says (the specification keeps
+    /// the meaning): the library's deviation, not a counterexample.
+    pub library_disagreements: usize,
+    /// What those were, a line per kind, for review.
+    pub library_samples: Vec<String>,
 }
 
 impl Stats {
@@ -162,14 +168,24 @@ impl Stats {
                 self.unwitnessed_samples.push(s);
             }
         }
+        self.library_disagreements += o.library_disagreements;
+        self.library_samples.extend(o.library_samples);
     }
 
     /// One line of figures.
     pub fn summary(&self, format: &str) -> String {
+        let library = if self.library_disagreements > 0 {
+            format!(
+                ", {} data read by the library otherwise than its specification says",
+                self.library_disagreements
+            )
+        } else {
+            String::new()
+        };
         format!(
             "{format}: {} evolutions, {} verdicts checked ({} compatible with {} data read back, \
              {} broken with every witness verified, {} broken with a finding unwitnessed, {} \
-             unknown), {} refused by a loader, {} counterexamples",
+             unknown), {} refused by a loader, {} counterexamples{library}",
             self.evolutions,
             self.verdicts_checked,
             self.compatible,

@@ -668,9 +668,16 @@ fn logical_fits(l: &Logical, primitive: &str) -> bool {
     }
 }
 
-/// Lets apache-avro parse every schema of the version; its refusal is an
-/// input error on the file that caused it.
-fn validate(schema: &Schema) -> Result<(), Error> {
+/// The version's schemas as apache-avro parses them: the named top-level
+/// definitions of every file (a protocol's `types`, with its namespace and
+/// `error` read as `record`), and the other (unnamed) top-level schemas,
+/// each with its file's index.
+pub type ApacheJson = (
+    Vec<(usize, serde_json::Value)>,
+    Vec<(usize, serde_json::Value)>,
+);
+
+pub fn apache_json(schema: &Schema) -> ApacheJson {
     // Named top-level definitions of every file, as JSON, for references.
     let mut named_json: Vec<(usize, serde_json::Value)> = Vec::new();
     let mut others: Vec<(usize, serde_json::Value)> = Vec::new();
@@ -715,6 +722,13 @@ fn validate(schema: &Schema) -> Result<(), Error> {
             others.push((fi, v));
         }
     }
+    (named_json, others)
+}
+
+/// Lets apache-avro parse every schema of the version; its refusal is an
+/// input error on the file that caused it.
+fn validate(schema: &Schema) -> Result<(), Error> {
+    let (named_json, others) = apache_json(schema);
     let texts: Vec<String> = named_json.iter().map(|(_, v)| v.to_string()).collect();
     if let Err(e) = apache_avro::Schema::parse_list(&texts) {
         // Find the file: parse each alone, with the others for references.

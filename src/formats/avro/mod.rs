@@ -1,7 +1,10 @@
 //! Avro: load (apache-avro validates, wirecompat's walker keeps positions),
 //! resolve per the specification in both directions, rules.
 
+pub mod datum;
+pub mod library;
 pub mod load;
+pub mod meaning;
 pub mod model;
 pub mod pair;
 pub mod resolve;

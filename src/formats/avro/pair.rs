@@ -107,18 +107,18 @@ fn same_short_name<'a>(old: &Schema, o: &Top, new: &'a Schema) -> Option<&'a Top
     }
 }
 
-/// Every finding between two versions.
-pub fn run(old: &Schema, new: &Schema) -> Vec<Finding> {
-    let ctx = Ctx { old, new };
-    let mut events = Vec::new();
-    for (o, n) in top_pairs(old, new) {
-        let mut back = Engine::new(old, new, Direction::Backward);
-        back.resolve(&o.node, &n.node, "");
-        events.extend(back.events);
-        let mut fwd = Engine::new(new, old, Direction::Forward);
-        fwd.resolve(&n.node, &o.node, "");
-        events.extend(fwd.events);
-    }
+/// What a resolution ran on: a pair of top-level schemas (by their keys in
+/// v(N-1) and v(N)), or one part of a protocol message both versions have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Top { old: String, new: String },
+    Request(String),
+    Response(String),
+    Errors(String),
+}
+
+/// The protocol messages of both versions, paired by name.
+fn message_pairs<'a>(old: &'a Schema, new: &'a Schema) -> Vec<MessagePair<'a>> {
     let mut pairs: Vec<MessagePair> = Vec::new();
     for m in &old.messages {
         pairs.push(MessagePair {
@@ -134,7 +134,27 @@ pub fn run(old: &Schema, new: &Schema) -> Vec<Finding> {
             });
         }
     }
-    for p in &pairs {
+    pairs
+}
+
+/// Every resolution event between two versions, both directions, with what
+/// it was resolving.
+pub fn events(old: &Schema, new: &Schema) -> Vec<(Origin, Event)> {
+    let mut events = Vec::new();
+    for (o, n) in top_pairs(old, new) {
+        let origin = Origin::Top {
+            old: o.key.clone(),
+            new: n.key.clone(),
+        };
+        let mut back = Engine::new(old, new, Direction::Backward);
+        back.resolve(&o.node, &n.node, "");
+        let mut fwd = Engine::new(new, old, Direction::Forward);
+        fwd.resolve(&n.node, &o.node, "");
+        for e in back.events.into_iter().chain(fwd.events) {
+            events.push((origin.clone(), e));
+        }
+    }
+    for p in &message_pairs(old, new) {
         let (Some(o), Some(n)) = (p.old, p.new) else {
             continue;
         };
@@ -151,17 +171,39 @@ pub fn run(old: &Schema, new: &Schema) -> Vec<Finding> {
                 &w.at,
                 &format!("/messages/{}/request", w.name),
             );
+            events.extend(
+                e.events
+                    .drain(..)
+                    .map(|ev| (Origin::Request(w.key.clone()), ev)),
+            );
             e.resolve(
                 &w.response,
                 &r.response,
                 &format!("/messages/{}/response", w.name),
             );
+            events.extend(
+                e.events
+                    .drain(..)
+                    .map(|ev| (Origin::Response(w.key.clone()), ev)),
+            );
             if let (Some(we), Some(re)) = (&w.errors, &r.errors) {
                 e.resolve(we, re, &format!("/messages/{}/errors", w.name));
             }
-            events.extend(e.events);
+            events.extend(
+                e.events
+                    .drain(..)
+                    .map(|ev| (Origin::Errors(w.key.clone()), ev)),
+            );
         }
     }
+    events
+}
+
+/// Every finding between two versions.
+pub fn run(old: &Schema, new: &Schema) -> Vec<Finding> {
+    let ctx = Ctx { old, new };
+    let events: Vec<Event> = events(old, new).into_iter().map(|(_, e)| e).collect();
+    let pairs = message_pairs(old, new);
 
     let mut out: Vec<Finding> = Vec::new();
     for ev in &events {

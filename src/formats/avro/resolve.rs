@@ -69,6 +69,18 @@ pub enum EventKind {
     },
 }
 
+/// One step from a writer's schema into a part of it, as data follows it:
+/// a record's field (by the writer's name), a union's branch (the writer's
+/// index), an array's items or a map's values. Witnesses build a datum
+/// along the steps that led to an event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Step {
+    Field(String),
+    Branch(usize),
+    Items,
+    Values,
+}
+
 #[derive(Debug, Clone)]
 pub struct Event {
     pub kind: EventKind,
@@ -77,6 +89,8 @@ pub struct Event {
     pub reader: At,
     /// Java-style path of the traversal.
     pub path: String,
+    /// The writer's steps from the resolved root to the event.
+    pub trail: Vec<Step>,
 }
 
 pub struct Engine<'a> {
@@ -84,6 +98,7 @@ pub struct Engine<'a> {
     r: &'a Schema,
     dir: Direction,
     visiting: HashSet<(String, String)>,
+    trail: Vec<Step>,
     pub events: Vec<Event>,
 }
 
@@ -102,7 +117,15 @@ fn prim(t: &Ty) -> Option<&'static str> {
     })
 }
 
-/// The specification's promotions: can a reader of `r` read a written `w`?
+/// The specification's promotions that keep every value: can a reader of
+/// `r` read any written `w`?
+///
+/// The specification also promotes bytes to string, but a string is Unicode
+/// text: bytes that are not UTF-8 have no string to become (apache-avro
+/// refuses them, Java replaces them with U+FFFD). So bytes to string works
+/// for some data only, and string to bytes one way, like a widening: a
+/// string written and read as bytes keeps every value, bytes written and
+/// read as a string do not.
 pub fn promotes(w: &Ty, r: &Ty) -> bool {
     matches!(
         (w, r),
@@ -110,7 +133,6 @@ pub fn promotes(w: &Ty, r: &Ty) -> bool {
             | (Ty::Long, Ty::Float | Ty::Double)
             | (Ty::Float, Ty::Double)
             | (Ty::String, Ty::Bytes)
-            | (Ty::Bytes, Ty::String)
     )
 }
 
@@ -148,6 +170,7 @@ impl<'a> Engine<'a> {
             r: reader,
             dir,
             visiting: HashSet::new(),
+            trail: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -163,6 +186,7 @@ impl<'a> Engine<'a> {
             } else {
                 path.into()
             },
+            trail: self.trail.clone(),
         });
     }
 
@@ -172,6 +196,7 @@ impl<'a> Engine<'a> {
             (Ty::Union(wb), _) => {
                 for (i, b) in wb.iter().enumerate() {
                     let p = format!("{path}/{i}");
+                    self.trail.push(Step::Branch(i));
                     if let Ty::Union(rb) = &r.ty {
                         self.against_union(b, r, rb, &p);
                     } else if b.ty == Ty::Null && r.ty != Ty::Null {
@@ -180,6 +205,7 @@ impl<'a> Engine<'a> {
                     } else {
                         self.resolve(b, r, &p);
                     }
+                    self.trail.pop();
                 }
             }
             (_, Ty::Union(rb)) => self.against_union(w, r, rb, path),
@@ -226,8 +252,16 @@ impl<'a> Engine<'a> {
     fn pair(&mut self, w: &Node, r: &Node, path: &str) {
         match (&w.ty, &r.ty) {
             (Ty::Union(_), _) | (_, Ty::Union(_)) => self.resolve(w, r, path),
-            (Ty::Array(wi), Ty::Array(ri)) => self.resolve(wi, ri, &format!("{path}/items")),
-            (Ty::Map(wv), Ty::Map(rv)) => self.resolve(wv, rv, &format!("{path}/values")),
+            (Ty::Array(wi), Ty::Array(ri)) => {
+                self.trail.push(Step::Items);
+                self.resolve(wi, ri, &format!("{path}/items"));
+                self.trail.pop();
+            }
+            (Ty::Map(wv), Ty::Map(rv)) => {
+                self.trail.push(Step::Values);
+                self.resolve(wv, rv, &format!("{path}/values"));
+                self.trail.pop();
+            }
             (Ty::Named(a), Ty::Named(b)) => {
                 let (Some(wn), Some(rn)) = (self.w.named(a), self.r.named(b)) else {
                     return;
@@ -362,7 +396,11 @@ impl<'a> Engine<'a> {
                 .or_else(|| wf.iter().find(|w| r.aliases.contains(&w.name)));
             let fpath = format!("{path}/fields/{}", r.index);
             match w {
-                Some(w) => self.resolve(&w.ty, &r.ty, &format!("{fpath}/type")),
+                Some(w) => {
+                    self.trail.push(Step::Field(w.name.clone()));
+                    self.resolve(&w.ty, &r.ty, &format!("{fpath}/type"));
+                    self.trail.pop();
+                }
                 None => match &r.default {
                     None => {
                         let kind = EventKind::FieldNoDefault {

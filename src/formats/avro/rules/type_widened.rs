@@ -1,11 +1,14 @@
 //! Flags a type widened along one of the specification's promotions: `int`
 //! to `long`, `float` or `double`; `long` to `float` or `double`; `float` to
-//! `double`.
+//! `double`; `string` to `bytes`.
 //!
 //! **Breaks**: forward. v(N) reads v(N-1)'s narrower values through the
 //! promotion, but promotions run one way: v(N-1) cannot read the wider values
 //! v(N) writes, so after a rollback it fails on them. The release is
-//! irreversible once v(N) has written data.
+//! irreversible once v(N) has written data. The specification promotes bytes
+//! to string too, but only bytes that are UTF-8 text become a string: v(N-1)
+//! fails on (or garbles, as Java's U+FFFD replacement does) any other bytes
+//! v(N) writes.
 //!
 //! Example:
 //!
@@ -45,12 +48,19 @@ fn check(ctx: &Ctx, ev: &Event, out: &mut Vec<Finding>) {
     if ev.dir != Direction::Forward {
         return;
     }
+    let message = if writer == "bytes" && reader == "string" {
+        "type widened from string to bytes: v(N) reads v(N-1)'s strings as bytes, but v(N-1) \
+         reads v(N)'s bytes as text and fails on bytes that are not UTF-8"
+            .to_string()
+    } else {
+        format!(
+            "type widened from {reader} to {writer}: v(N) reads v(N-1)'s values by promotion, \
+             but v(N-1) cannot read the {writer} values v(N) writes"
+        )
+    };
     out.push(
         event_finding(&RULE.meta, ctx, ev)
-            .message(format!(
-                "type widened from {reader} to {writer}: v(N) reads v(N-1)'s values by promotion, \
-                 but v(N-1) cannot read the {writer} values v(N) writes"
-            ))
+            .message(message)
             .arg("old_type", reader.as_str())
             .arg("new_type", writer.as_str())
             .build(),
