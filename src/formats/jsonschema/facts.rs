@@ -463,8 +463,11 @@ fn add(v: &Version, s: &SRef, skip: &BTreeSet<SRef>, f: &mut Facts, seen: &mut B
     if let Some(m) = get("multipleOf").and_then(num) {
         f.multiple_of.push((m, at("multipleOf")));
     }
+    // A lower count of 0 bounds nothing (and is kept out so that it is
+    // not compared as a bound).
     let min_of = |cur: &mut Option<(u64, SRef)>, k: &str| {
         if let Some(n) = get(k).and_then(uint)
+            && n > 0
             && cur.as_ref().is_none_or(|(c, _)| n > *c)
         {
             *cur = Some((n, at(k)));
