@@ -149,6 +149,9 @@ fn build(
         wlabel,
         rlabel,
         spent: Cell::new(0),
+        tried: Cell::new(0),
+        writer_ok: Cell::new(0),
+        refused: Cell::new(0),
         parents: RefCell::new(HashMap::new()),
     };
     b.run(d, &wat, &rat, example)
@@ -582,6 +585,9 @@ struct Found {
     aimed: bool,
 }
 
+/// A route, the reader's schemas along its instance path, and that path.
+type Deepest = (Route, Vec<Vec<SRef>>, Vec<Step>);
+
 /// The writer's schemas of a level, the names they need, the step down.
 type ParentKey = (Vec<SRef>, BTreeSet<String>, Step);
 
@@ -593,6 +599,11 @@ struct Builder<'a> {
     wlabel: &'static str,
     rlabel: &'static str,
     spent: Cell<usize>,
+    /// Candidate parts tried, those valid under the writer there, and those
+    /// the reader also refused.
+    tried: Cell<usize>,
+    writer_ok: Cell<usize>,
+    refused: Cell<usize>,
     /// Parents drawn per (writer schemas of a level, needs, step).
     parents: RefCell<HashMap<ParentKey, Vec<Value>>>,
 }
@@ -640,10 +651,9 @@ impl Builder<'_> {
         example: Option<Value>,
     ) -> Result<Witness, String> {
         let pairs = doc_pairs(self.writer_is_old(d).0, self.writer_is_old(d).1);
-        let mut tried_parts = 0;
         let mut any_route = false;
         let mut best: Option<Found> = None;
-        let mut deepest: Option<(Route, Vec<Vec<SRef>>, Vec<Step>)> = None;
+        let mut deepest: Option<Deepest> = None;
         for (o, n) in pairs {
             let (wf, rf) = match d {
                 Direction::Backward => (o, n),
@@ -674,7 +684,6 @@ impl Builder<'_> {
                 let k = steps.len();
                 for level in (k.saturating_sub(2)..=k).rev() {
                     let parts = self.parts(&route, level, &rlevels[level], example.as_ref());
-                    tried_parts += parts.len();
                     for part in parts {
                         let Some(doc) = self.embed(&route, &steps, level, part.clone()) else {
                             continue;
@@ -716,9 +725,13 @@ impl Builder<'_> {
             return Ok(self.whole(d, found));
         }
         // No whole document: an instance of the subschemas themselves.
-        if let Some(w) = self.part_only(d, wat, rat, deepest, example.as_ref()) {
+        if let Some(w) = self.part_only(d, wat, rat, deepest.as_ref(), example.as_ref()) {
             return Ok(w);
         }
+        let at = deepest
+            .as_ref()
+            .map(|(_, _, steps)| shown_path(&pointer(steps)).to_string())
+            .unwrap_or_else(|| "(root)".into());
         Err(if self.spent.get() > BUDGET {
             format!(
                 "gave up after {BUDGET} validations without an instance valid under {} and \
@@ -734,13 +747,52 @@ impl Builder<'_> {
                 shown_path(&wat.ptr),
                 self.rlabel
             )
+        } else if self.writer_ok.get() == 0 && !self.accepts_any(d) {
+            format!(
+                "no instance valid under {} was found, at {at} or at the root, among {} tried: \
+                 its schemas may accept nothing (and then nothing breaks)",
+                self.wlabel,
+                self.tried.get()
+            )
+        } else if self.refused.get() == 0 {
+            format!(
+                "{} refuses none of the {} instances valid under {} tried at {at} and around it",
+                self.rlabel,
+                self.writer_ok.get(),
+                self.wlabel
+            )
         } else {
             format!(
-                "none of the {tried_parts} instances tried is valid under {} and invalid under \
-                 {} there (the break may lie where only instances the sampler does not draw \
-                 reach)",
-                self.wlabel, self.rlabel
+                "{} instances valid under {} and refused by {} at {at} or around it were found, \
+                 but none fits in a whole document valid under {}, nor is one valid under the \
+                 {} subschema and invalid under the {} one",
+                self.refused.get(),
+                self.wlabel,
+                self.rlabel,
+                self.wlabel,
+                self.wlabel,
+                self.rlabel
             )
+        })
+    }
+
+    /// Whether some root-level candidate is valid under the writer's root.
+    fn accepts_any(&self, d: Direction) -> bool {
+        let (o, n) = self.writer_is_old(d);
+        doc_pairs(o, n).into_iter().any(|(o, n)| {
+            let file = match d {
+                Direction::Backward => o,
+                Direction::Forward => n,
+            };
+            let root = SRef {
+                file,
+                ptr: String::new(),
+            };
+            self.sampler()
+                .candidates(std::slice::from_ref(&root), &[], &[], 2)
+                .iter()
+                .take(400)
+                .any(|x| self.wv.is_valid(&root, x) == Some(true))
         })
     }
 
@@ -767,7 +819,20 @@ impl Builder<'_> {
         let mut cands: Vec<Value> = self.sampler().candidates(members, rlevel, &required, 2);
         cands.sort_by_key(|x| x.to_string().len());
         if let Some(e) = example {
-            cands.insert(0, e.clone());
+            // The example alone, then grafted onto objects that carry what
+            // the writer requires beside it.
+            let mut grafted: Vec<Value> = Vec::new();
+            if let Value::Object(eo) = e {
+                for c in cands.iter().filter(|c| c.is_object()).take(24) {
+                    if let Value::Object(co) = c {
+                        let mut o = co.clone();
+                        o.extend(eo.iter().map(|(k, v)| (k.clone(), v.clone())));
+                        grafted.push(Value::Object(o));
+                    }
+                }
+            }
+            grafted.sort_by_key(|x| x.to_string().len());
+            cands.splice(0..0, std::iter::once(e.clone()).chain(grafted));
         }
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -778,9 +843,13 @@ impl Builder<'_> {
             if !seen.insert(c.to_string()) {
                 continue;
             }
-            if self.writer_valid(members, needs, &c)
-                && (rlevel.is_empty() || self.reader_refuses(rlevel, &c))
-            {
+            self.tried.set(self.tried.get() + 1);
+            if !self.writer_valid(members, needs, &c) {
+                continue;
+            }
+            self.writer_ok.set(self.writer_ok.get() + 1);
+            if rlevel.is_empty() || self.reader_refuses(rlevel, &c) {
+                self.refused.set(self.refused.get() + 1);
                 out.push(c);
             }
         }
@@ -837,9 +906,9 @@ impl Builder<'_> {
         let mut seen = HashSet::new();
         cands.retain(|x| seen.insert(x.to_string()));
         cands.sort_by_key(|x| x.to_string().len());
+        self.spend(cands.len());
         let (mut good, rest): (Vec<Value>, Vec<Value>) = cands
             .into_iter()
-            .take(4 * PARENTS)
             .partition(|x| members.iter().all(|m| self.wv.is_valid(m, x) == Some(true)));
         good.extend(rest);
         good.truncate(PARENTS);
@@ -877,12 +946,12 @@ impl Builder<'_> {
         d: Direction,
         wat: &SRef,
         rat: &SRef,
-        deepest: Option<(Route, Vec<Vec<SRef>>, Vec<Step>)>,
+        deepest: Option<&Deepest>,
         example: Option<&Value>,
     ) -> Option<Witness> {
         let wschema = schema_at(self.writer, wat)?;
         let rschema = schema_at(self.reader, rat)?;
-        let (members, rlevel) = match &deepest {
+        let (members, rlevel) = match deepest {
             Some((route, rlevels, steps)) => (
                 route.levels[steps.len()].clone(),
                 rlevels[steps.len()].clone(),
