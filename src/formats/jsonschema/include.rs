@@ -1421,15 +1421,28 @@ impl<'a> Engine<'a> {
         let aloc = a.loc();
         // A closed object of A whose lower property count needs every name
         // it may carry carries each of them.
-        let all_needed = self.max_names(fa).is_some_and(|mx| {
-            fa.min_props
-                .as_ref()
-                .is_some_and(|(mn, _)| mx.saturating_sub(1) < *mn)
-        });
-        let possible = if all_needed {
-            self.possible_names(fa)
-        } else {
-            Vec::new()
+        let possible: Vec<String> = match &fa.min_props {
+            Some((mn, _)) => fa
+                .objects
+                .iter()
+                .filter(|p| {
+                    p.patterns.is_empty()
+                        && !p.from_unevaluated
+                        && p.additional
+                            .as_ref()
+                            .is_some_and(|s| matches!(self.a.value(s), Some(Value::Bool(false))))
+                })
+                .map(|p| {
+                    p.props
+                        .iter()
+                        .filter(|(_, s)| !matches!(self.a.value(s), Some(Value::Bool(false))))
+                        .map(|(n, _)| n.clone())
+                        .collect::<Vec<String>>()
+                })
+                .filter(|names| (names.len() as u64).saturating_sub(1) < *mn)
+                .flatten()
+                .collect(),
+            None => Vec::new(),
         };
         for (name, loc) in &fb.required {
             if !fa.required.contains_key(name) && !possible.contains(name) {
@@ -2139,7 +2152,9 @@ impl Engine<'_> {
         fa.objects
             .iter()
             .filter(|p| {
+                // Names other parts evaluate escape `unevaluatedProperties`.
                 p.patterns.is_empty()
+                    && !p.from_unevaluated
                     && p.additional
                         .as_ref()
                         .is_some_and(|s| matches!(self.a.value(s), Some(Value::Bool(false))))
