@@ -124,17 +124,26 @@ impl<'a> Validators<'a> {
                     // The keyword's place in its document when the crate
                     // knows it (through references too), else the path
                     // from the subschema validated.
-                    let schema_path = e
+                    let placed = e
                         .absolute_keyword_location()
-                        .and_then(|u| self.place(u.as_str()))
-                        .unwrap_or_else(|| {
+                        .and_then(|u| self.place(u.as_str()));
+                    let (schema_path, keyword) = match placed {
+                        Some((shown, at)) => (shown, Some(at)),
+                        None => {
                             let p = e.schema_path().as_str();
-                            format!("{}{}", s.ptr, p.strip_prefix("/$ref").unwrap_or(p))
-                        });
+                            let ptr = format!("{}{}", s.ptr, p.strip_prefix("/$ref").unwrap_or(p));
+                            let at = (!ptr.contains("/$ref")).then(|| SRef {
+                                file: s.file,
+                                ptr: ptr.clone(),
+                            });
+                            (ptr, at)
+                        }
+                    };
                     Failure {
                         message: e.to_string(),
                         instance_path: e.instance_path().as_str().to_string(),
                         schema_path,
+                        keyword,
                     }
                 })
                 .collect(),
@@ -146,18 +155,19 @@ impl Validators<'_> {
     /// An absolute keyword location (`uri#/pointer`) as a pointer in the
     /// document it belongs to (`file.json#/pointer` for another file of
     /// the version).
-    fn place(&self, uri: &str) -> Option<String> {
+    fn place(&self, uri: &str) -> Option<(String, SRef)> {
         let (base, frag) = uri.split_once('#')?;
         let frag = percent_encoding::percent_decode_str(frag)
             .decode_utf8_lossy()
             .into_owned();
         let at = self.v.resources.get(base)?;
         let ptr = format!("{}{frag}", at.ptr);
-        Some(if self.v.docs[at.file].input && self.inputs() == 1 {
-            ptr
+        let shown = if self.v.docs[at.file].input && self.inputs() == 1 {
+            ptr.clone()
         } else {
             format!("{}#{ptr}", self.v.docs[at.file].display)
-        })
+        };
+        Some((shown, SRef { file: at.file, ptr }))
     }
 
     fn inputs(&self) -> usize {
@@ -173,6 +183,8 @@ pub struct Failure {
     pub instance_path: String,
     /// JSON pointer of the failing keyword in its document.
     pub schema_path: String,
+    /// The failing keyword's place in the version, when the crate gives it.
+    pub keyword: Option<SRef>,
 }
 
 /// Whether a schema value holds a reference anywhere (data under `enum` or

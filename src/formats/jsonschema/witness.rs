@@ -27,14 +27,24 @@
 //!    values they accept), up to the root, each parent valid under the
 //!    writer's schemas of its level.
 //! 4. **Confirmation.** The document must be valid under the writer's root
-//!    and invalid under the reader's, by the `jsonschema` crate; the
-//!    reader's error at or below the planted part is quoted (one elsewhere
-//!    only when no candidate gives such an error).
+//!    and invalid under the reader's, by the `jsonschema` crate. Of the
+//!    reader's errors the one that shows the finding best is quoted: its
+//!    keyword at (or inside) the finding's place in the reader's version,
+//!    and its instance location at or below the planted part; a document
+//!    whose error is both ends the search, one that is less is kept only
+//!    until a better one is found.
+//! 5. **Drawn documents.** When no part fits, or the best error is not both,
+//!    whole documents are drawn at random from the writer's root schema
+//!    (`generate.rs`, seeded from the finding's fingerprint, so a run
+//!    gives the same witness every time) and confirmed the same way.
 //!
 //! When no whole document is confirmed, a part valid under the writer's
 //! subschema and refused by the reader's is still a witness, marked as
 //! such in `writer_sees` (`at /properties/address: ...`). Otherwise the
-//! finding gets a note with the reason.
+//! finding gets a note with the reason: the writer accepts no instance
+//! that was found (its schemas may contradict each other, and then nothing
+//! breaks), the reader refuses none of those tried, or the parts found fit
+//! in no whole document.
 //!
 //! `format` is asserted on the writer's side (the instance holds values of
 //! the declared formats, so it is valid whether or not `format` asserts),
@@ -47,12 +57,14 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde_json::{Value, json};
 
+use super::generate::{self, Pools, VersionRefs};
 use super::load::{SRef, Version};
 use super::pair::doc_pairs;
 use super::regexlang;
 use super::sample::Sampler;
 use super::validate::{Failure, Validators};
 use crate::finding::{Direction, Finding, Location};
+use crate::soundness::Rng;
 use crate::witness::{Witness, cut};
 
 /// What the report names as the checking library.
@@ -66,6 +78,9 @@ const PARTS: usize = 10;
 const PARENTS: usize = 40;
 /// Validations per finding and direction before giving up.
 const BUDGET: usize = 6000;
+/// Documents drawn at random per finding and direction when the parts
+/// found fit in none.
+const DRAWS: usize = 300;
 /// A readable property name.
 const READABLE: &str = "^[a-z][a-z0-9_]*$";
 
@@ -154,7 +169,15 @@ fn build(
         refused: Cell::new(0),
         parents: RefCell::new(HashMap::new()),
     };
-    b.run(d, &wat, &rat, example)
+    // A seed of the finding's own: the same witness on every run.
+    let seed = f
+        .fingerprint
+        .bytes()
+        .chain(d.as_str().bytes())
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    b.run(d, &wat, &rat, example, seed)
 }
 
 /// A finding's location as a schema reference in its version.
@@ -574,6 +597,29 @@ fn shown_path(p: &str) -> &str {
     if p.is_empty() { "(root)" } else { p }
 }
 
+/// How well a reader's error shows the finding: 2 when its keyword is at
+/// or inside the reader's place of the finding (or holds it), plus 1 when
+/// its instance location is at or below the part the finding is about.
+fn aim(e: &Failure, rat: &SRef, at: &str) -> u8 {
+    let inside = |a: &str, b: &str| a == b || (a.starts_with(b) && a[b.len()..].starts_with('/'));
+    let keyword = e.keyword.as_ref().is_some_and(|k| {
+        k.file == rat.file && (inside(&k.ptr, &rat.ptr) || inside(&rat.ptr, &k.ptr))
+    });
+    2 * u8::from(keyword) + u8::from(inside(&e.instance_path, at))
+}
+
+/// The best aimed of the reader's errors (the first of them), and its aim.
+fn best_error(errors: &[Failure], rat: &SRef, at: &str) -> Option<(Failure, u8)> {
+    let mut best: Option<(&Failure, u8)> = None;
+    for e in errors {
+        let a = aim(e, rat, at);
+        if best.is_none_or(|(_, b)| a > b) {
+            best = Some((e, a));
+        }
+    }
+    best.map(|(e, a)| (e.clone(), a))
+}
+
 /// A confirmed witness before it is written out.
 struct Found {
     payload: Value,
@@ -581,8 +627,8 @@ struct Found {
     at: String,
     part: Value,
     error: Failure,
-    /// The reader's error is at or below the part.
-    aimed: bool,
+    /// How well the reader's error shows the finding ([`aim`]).
+    aimed: u8,
 }
 
 /// A route, the reader's schemas along its instance path, and that path.
@@ -649,6 +695,7 @@ impl Builder<'_> {
         wat: &SRef,
         rat: &SRef,
         example: Option<Value>,
+        seed: u64,
     ) -> Result<Witness, String> {
         let pairs = doc_pairs(self.writer_is_old(d).0, self.writer_is_old(d).1);
         let mut any_route = false;
@@ -693,33 +740,41 @@ impl Builder<'_> {
                         }
                         let at = pointer(&steps[..level]);
                         let errors = self.rv.errors(&rroot, &doc).unwrap_or_default();
-                        let aimed = errors.iter().find(|e| {
-                            e.instance_path == at || e.instance_path.starts_with(&format!("{at}/"))
-                        });
+                        let Some((error, aimed)) = best_error(&errors, rat, &at) else {
+                            continue;
+                        };
                         let found = Found {
-                            error: aimed
-                                .or(errors.first())
-                                .cloned()
-                                .unwrap_or_else(|| Failure {
-                                    message: "not valid".into(),
-                                    instance_path: String::new(),
-                                    schema_path: String::new(),
-                                }),
-                            aimed: aimed.is_some(),
+                            error,
+                            aimed,
                             payload: doc,
                             at,
                             part,
                         };
-                        if found.aimed {
+                        if found.aimed == 3 {
                             return Ok(self.whole(d, found));
                         }
-                        best.get_or_insert(found);
+                        if best.as_ref().is_some_and(|b| b.aimed >= found.aimed) {
+                            continue;
+                        }
+                        best = Some(found);
                     }
                     if self.spent.get() > BUDGET {
                         break;
                     }
                 }
             }
+        }
+        // Whole documents drawn at random from the writer's structure, when
+        // no part fit or the reader refused one elsewhere.
+        let at = deepest
+            .as_ref()
+            .map(|(_, _, steps)| pointer(steps))
+            .unwrap_or_default();
+        if best.as_ref().is_none_or(|b| b.aimed < 3)
+            && let Some(found) = self.drawn(d, seed, rat, &at)
+            && best.as_ref().is_none_or(|b| found.aimed > b.aimed)
+        {
+            best = Some(found);
         }
         if let Some(found) = best {
             return Ok(self.whole(d, found));
@@ -774,6 +829,80 @@ impl Builder<'_> {
                 self.rlabel
             )
         })
+    }
+
+    /// A whole document drawn from the writer's root schema
+    /// ([`generate`]) that the reader refuses: one whose reader error is at
+    /// or below `at` if there is one among those drawn.
+    fn drawn(&self, d: Direction, seed: u64, rat: &SRef, at: &str) -> Option<Found> {
+        let refs = VersionRefs::new(self.writer);
+        let docs: Vec<&Value> = self
+            .writer
+            .docs
+            .iter()
+            .chain(&self.reader.docs)
+            .map(|x| &x.value)
+            .collect();
+        let pools = Pools::of(&docs);
+        let mut rng = Rng::new(seed);
+        let (o, n) = self.writer_is_old(d);
+        let mut first: Option<Found> = None;
+        for (o, n) in doc_pairs(o, n) {
+            let (wf, rf) = match d {
+                Direction::Backward => (o, n),
+                Direction::Forward => (n, o),
+            };
+            let (wroot, rroot) = (
+                SRef {
+                    file: wf,
+                    ptr: String::new(),
+                },
+                SRef {
+                    file: rf,
+                    ptr: String::new(),
+                },
+            );
+            let root = &self.writer.docs[wf].value;
+            let mut seen = HashSet::new();
+            for _ in 0..DRAWS {
+                let x = generate::instance(&mut rng, &refs, root, &pools);
+                if !seen.insert(x.to_string()) {
+                    continue;
+                }
+                self.tried.set(self.tried.get() + 1);
+                if self.wv.is_valid(&wroot, &x) != Some(true) {
+                    continue;
+                }
+                self.writer_ok.set(self.writer_ok.get() + 1);
+                if self.rv.is_valid(&rroot, &x) != Some(false) {
+                    continue;
+                }
+                self.refused.set(self.refused.get() + 1);
+                let errors = self.rv.errors(&rroot, &x).unwrap_or_default();
+                let Some((error, aimed)) = best_error(&errors, rat, at) else {
+                    continue;
+                };
+                let (at, part) = match x.pointer(at) {
+                    Some(p) if !at.is_empty() => (at.to_string(), p.clone()),
+                    _ => (String::new(), x.clone()),
+                };
+                let found = Found {
+                    aimed,
+                    payload: x,
+                    at,
+                    part,
+                    error,
+                };
+                if found.aimed == 3 {
+                    return Some(found);
+                }
+                if first.as_ref().is_some_and(|b| b.aimed >= found.aimed) {
+                    continue;
+                }
+                first = Some(found);
+            }
+        }
+        first
     }
 
     /// Whether some root-level candidate is valid under the writer's root.
