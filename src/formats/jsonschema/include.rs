@@ -1349,10 +1349,20 @@ impl<'a> Engine<'a> {
             if *minb == 0 && maxb.is_none() {
                 continue;
             }
+            // A's matches are B's (so B counts at least A's minimum) and,
+            // under B's maximum, B's matches are A's (so B counts no more
+            // than A's maximum: an item only B's `contains` takes would be
+            // counted by B alone).
             let ok = fa.contains.iter().any(|(ca, mina, maxa)| {
                 mina >= minb
                     && maxb.is_none_or(|mb| maxa.is_some_and(|ma| ma <= mb))
                     && self.trial(&Conj::of(vec![ca.clone()]), &Conj::of(vec![cb.clone()]))
+                    && (maxb.is_none() || {
+                        let mut swapped =
+                            Engine::new(self.b, self.a, self.vb, self.va, self.dir, self.policy);
+                        swapped.trials = 1;
+                        swapped.trial(&Conj::of(vec![cb.clone()]), &Conj::of(vec![ca.clone()]))
+                    })
             });
             if ok {
                 continue;
@@ -1973,7 +1983,10 @@ impl<'a> Engine<'a> {
         let mut ranges = Vec::new();
         for alt in alts {
             let f = gather(self.b, std::slice::from_ref(alt), &BTreeSet::new());
-            let plain = f.enums.is_empty()
+            // (A `false` alternative takes nothing, though it has no
+            // bounds.)
+            let plain = f.is_false.is_none()
+                && f.enums.is_empty()
                 && f.multiple_of.is_empty()
                 && !f.has_residuals()
                 && f.types().has(Types::INTEGER);

@@ -435,6 +435,24 @@ impl<'a> Sampler<'a> {
                             push(out, seen, Value::Array(vec![x.clone(); k]));
                         }
                     }
+                    // One match beside items A takes that this `contains`
+                    // does not (the other side may count them).
+                    let v = if side_a { self.va } else { self.vb };
+                    let others = distinct
+                        .iter()
+                        .filter(|y| v.is_valid(c, y) == Some(false))
+                        .take(3);
+                    for y in others {
+                        push(out, seen, json!([x.clone(), y.clone()]));
+                        push(out, seen, json!([y.clone(), x.clone()]));
+                    }
+                    let also = distinct
+                        .iter()
+                        .filter(|y| **y != x && v.is_valid(c, y) == Some(true))
+                        .take(2);
+                    for y in also {
+                        push(out, seen, json!([x.clone(), y.clone()]));
+                    }
                 }
             }
         }
