@@ -384,6 +384,8 @@ const MULTIPLES: &[f64] = &[2.0, 3.0, 5.0, 0.5, 0.25, 10.0];
 struct Gen<'a> {
     rng: &'a mut Rng,
     draft: Draft,
+    /// Rare keywords made common (a third of the schemas).
+    heavy: bool,
     /// The document being evolved, as it was (to inline references).
     root_copy: Value,
     /// Definitions that exist (or will) under `$defs`/`definitions`.
@@ -392,9 +394,11 @@ struct Gen<'a> {
 
 impl<'a> Gen<'a> {
     fn new(rng: &'a mut Rng, draft: Draft) -> Self {
+        let heavy = rng.percent(33);
         Gen {
             rng,
             draft,
+            heavy,
             root_copy: Value::Null,
             defs: Vec::new(),
         }
@@ -434,6 +438,13 @@ impl<'a> Gen<'a> {
             }
         }
         root
+    }
+
+    /// True with probability `p` percent, four times that for a heavy
+    /// schema.
+    fn rare(&mut self, p: u32) -> bool {
+        self.rng
+            .percent(if self.heavy { (4 * p).min(60) } else { p })
     }
 
     fn ref_to(&self, name: &str) -> String {
@@ -675,12 +686,12 @@ impl<'a> Gen<'a> {
             }
             _ => {}
         }
-        if self.rng.percent(12) {
+        if self.rare(12) {
             let p = *self.rng.pick(NAME_PATTERNS);
             let s = self.scalar();
             o.insert("patternProperties".into(), json!({ p: s }));
         }
-        if self.rng.percent(8) {
+        if self.rare(8) {
             let p = *self.rng.pick(NAME_PATTERNS);
             o.insert(
                 "propertyNames".into(),
@@ -691,13 +702,13 @@ impl<'a> Gen<'a> {
                 },
             );
         }
-        if self.rng.percent(8) {
+        if self.rare(8) {
             o.insert("minProperties".into(), json!(self.rng.range(0, 3)));
         }
-        if self.rng.percent(8) {
+        if self.rare(8) {
             o.insert("maxProperties".into(), json!(self.rng.range(1, 5)));
         }
-        if self.rng.percent(7) && !names.is_empty() {
+        if self.rare(7) && !names.is_empty() {
             let k = names[names.len() - 1].clone();
             let other = *self.rng.pick(&NAMES[..6]);
             let dep = json!({ "properties": { other: self.scalar() }, "required": [other] });
@@ -710,7 +721,7 @@ impl<'a> Gen<'a> {
         // Some properties declared by an `allOf` member (or an `anyOf`
         // alternative) instead: what `unevaluatedProperties` sees then
         // depends on them.
-        if self.rng.percent(12) && names.len() >= 2 {
+        if self.rare(12) && names.len() >= 2 {
             let moved = names[0].clone();
             if let Some(Value::Object(props)) = o.get_mut("properties")
                 && let Some(x) = props.remove(&moved)
@@ -729,10 +740,7 @@ impl<'a> Gen<'a> {
                 o.insert(key.into(), part);
             }
         }
-        if self.draft == Draft::D2020
-            && self.rng.percent(10)
-            && !o.contains_key("additionalProperties")
-        {
+        if self.draft == Draft::D2020 && self.rare(10) && !o.contains_key("additionalProperties") {
             let u = if self.rng.percent(60) {
                 json!(false)
             } else {
@@ -740,7 +748,7 @@ impl<'a> Gen<'a> {
             };
             o.insert("unevaluatedProperties".into(), u);
         }
-        if self.rng.percent(10) && names.len() >= 2 {
+        if self.rare(10) && names.len() >= 2 {
             let (k, v) = (names[0].clone(), names[1].clone());
             match self.draft {
                 Draft::D2020 => {
@@ -795,7 +803,7 @@ impl<'a> Gen<'a> {
         if self.rng.percent(15) {
             o.insert("uniqueItems".into(), json!(true));
         }
-        if self.rng.percent(12) {
+        if self.rare(12) {
             let c = self.scalar();
             o.insert("contains".into(), c);
             if self.draft == Draft::D2020 && self.rng.percent(40) {
@@ -885,6 +893,7 @@ fn evolve(rng: &mut Rng, draft: Draft, old: &Value) -> Value {
         let mut g = Gen {
             rng: &mut *rng,
             draft,
+            heavy: false,
             root_copy: old.clone(),
             defs: defs.clone(),
         };
