@@ -547,20 +547,7 @@ impl<'a> Engine<'a> {
         if effective_types(fa).0 != Types::OBJECT {
             return false;
         }
-        let mut names: BTreeSet<String> = fa.required.keys().cloned().collect();
-        loop {
-            let more: Vec<String> = names
-                .iter()
-                .filter_map(|n| fa.dep_required.get(n))
-                .flat_map(|(ds, _)| ds.iter())
-                .filter(|d| !names.contains(*d))
-                .cloned()
-                .collect();
-            if more.is_empty() {
-                break;
-            }
-            names.extend(more);
-        }
+        let names = required_closure(fa);
         if fa
             .max_props
             .as_ref()
@@ -1454,8 +1441,9 @@ impl<'a> Engine<'a> {
                 .collect(),
             None => Vec::new(),
         };
+        let carried = required_closure(fa);
         for (name, loc) in &fb.required {
-            if !fa.required.contains_key(name) && !possible.contains(name) {
+            if !carried.contains(name) && !possible.contains(name) {
                 let at_a = fa.required.values().next().cloned().unwrap_or(aloc.clone());
                 self.report(
                     Kind::Required,
@@ -1610,9 +1598,11 @@ impl<'a> Engine<'a> {
             if self.unsatisfiable(&fa.prop_schemas(k).0) {
                 continue;
             }
+            let mut with_k = fa.required.keys().cloned().collect::<BTreeSet<String>>();
+            with_k.insert(k.clone());
+            let with_k = closure_from(fa, with_k);
             for d in deps {
-                let ok = fa.required.contains_key(d)
-                    || fa.dep_required.get(k).is_some_and(|(ds, _)| ds.contains(d));
+                let ok = with_k.contains(d);
                 if !ok {
                     let at_a = fa
                         .dep_required
@@ -2179,6 +2169,30 @@ impl Engine<'_> {
                     .count() as u64
             })
             .min()
+    }
+}
+
+/// The names A's objects carry: the required ones and those they depend
+/// on (`dependentRequired`), transitively.
+fn required_closure(fa: &Facts) -> BTreeSet<String> {
+    closure_from(fa, fa.required.keys().cloned().collect())
+}
+
+/// `names` with those they depend on in A (`dependentRequired`),
+/// transitively.
+fn closure_from(fa: &Facts, mut names: BTreeSet<String>) -> BTreeSet<String> {
+    loop {
+        let more: Vec<String> = names
+            .iter()
+            .filter_map(|n| fa.dep_required.get(n))
+            .flat_map(|(ds, _)| ds.iter())
+            .filter(|d| !names.contains(*d))
+            .cloned()
+            .collect();
+        if more.is_empty() {
+            return names;
+        }
+        names.extend(more);
     }
 }
 

@@ -644,6 +644,14 @@ impl<'a> Sampler<'a> {
                 sizes.extend([n.saturating_sub(1), n, n + 1]);
             }
         }
+        // Names of a pattern of A's, each at a value valid for the first
+        // (a closed object with `patternProperties` holds any number).
+        let pattern_fill: Option<(String, Value)> = patterns.iter().find_map(|p| {
+            let (_, _, valid) = slots
+                .iter()
+                .find(|(n, _, v)| v.is_some() && regexlang::is_match(p, n) == Some(true))?;
+            Some((p.clone(), valid.clone()?))
+        });
         for n in sizes {
             let mut o = base.clone();
             for (k, v) in &full {
@@ -652,12 +660,38 @@ impl<'a> Sampler<'a> {
                 }
                 o.entry(k.clone()).or_insert_with(|| v.clone());
             }
+            let mut by_pattern = base.clone();
+            for (k, v) in &valid_only {
+                if by_pattern.len() >= n {
+                    break;
+                }
+                by_pattern.entry(k.clone()).or_insert_with(|| v.clone());
+            }
             let mut i = 0;
             while o.len() < n {
                 o.insert(format!("p{i}"), filler.clone());
                 i += 1;
             }
             push(out, seen, Value::Object(o));
+            if let Some((p, v)) = &pattern_fill {
+                while by_pattern.len() < n {
+                    let used: Vec<String> = by_pattern.keys().cloned().collect();
+                    let exclude: Vec<String> = used
+                        .iter()
+                        .map(|u| format!("^{}$", regex_syntax::escape(u)))
+                        .collect();
+                    let exclude: Vec<&str> = exclude.iter().map(String::as_str).collect();
+                    match regexlang::find(&[p.as_str()], &exclude) {
+                        Ok(Some(name)) => {
+                            by_pattern.insert(name, v.clone());
+                        }
+                        _ => break,
+                    }
+                }
+                if by_pattern.len() == n {
+                    push(out, seen, Value::Object(by_pattern));
+                }
+            }
         }
     }
 }
