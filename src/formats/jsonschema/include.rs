@@ -547,7 +547,7 @@ impl<'a> Engine<'a> {
         if effective_types(fa).0 != Types::OBJECT {
             return false;
         }
-        let names = required_closure(fa);
+        let names = self.required_closure(fa);
         if fa
             .max_props
             .as_ref()
@@ -615,6 +615,35 @@ impl<'a> Engine<'a> {
             return vals.iter().all(|x| self.valid_a(a, x) == Some(false));
         }
         false
+    }
+
+    /// The names A's objects carry: the required ones and, transitively,
+    /// those they depend on (`dependentRequired`, the `required` of a
+    /// `dependentSchemas` schema).
+    fn required_closure(&self, fa: &Facts) -> BTreeSet<String> {
+        self.closure_from(fa, fa.required.keys().cloned().collect())
+    }
+
+    /// `names` with those they depend on in A, transitively.
+    fn closure_from(&self, fa: &Facts, mut names: BTreeSet<String>) -> BTreeSet<String> {
+        for _ in 0..64 {
+            let mut more: BTreeSet<String> = BTreeSet::new();
+            for n in &names {
+                if let Some((ds, _)) = fa.dep_required.get(n) {
+                    more.extend(ds.iter().cloned());
+                }
+                if let Some(refs) = fa.dep_schemas.get(n) {
+                    let f = gather(self.a, refs, &BTreeSet::new());
+                    more.extend(f.required.keys().cloned());
+                }
+            }
+            more.retain(|m| !names.contains(m));
+            if more.is_empty() {
+                break;
+            }
+            names.extend(more);
+        }
+        names
     }
 
     /// Whether schemas of B (all applying at once) accept every instance:
@@ -1441,7 +1470,7 @@ impl<'a> Engine<'a> {
                 .collect(),
             None => Vec::new(),
         };
-        let carried = required_closure(fa);
+        let carried = self.required_closure(fa);
         for (name, loc) in &fb.required {
             if !carried.contains(name) && !possible.contains(name) {
                 let at_a = fa.required.values().next().cloned().unwrap_or(aloc.clone());
@@ -1560,7 +1589,7 @@ impl<'a> Engine<'a> {
         }
         if let Some((bm, loc)) = &fb.min_props
             && fa.min_props.as_ref().is_none_or(|(am, _)| am < bm)
-            && (fa.required.len() as u64) < *bm
+            && (self.required_closure(fa).len() as u64) < *bm
         {
             let at_a = fa
                 .min_props
@@ -1600,7 +1629,7 @@ impl<'a> Engine<'a> {
             }
             let mut with_k = fa.required.keys().cloned().collect::<BTreeSet<String>>();
             with_k.insert(k.clone());
-            let with_k = closure_from(fa, with_k);
+            let with_k = self.closure_from(fa, with_k);
             for d in deps {
                 let ok = with_k.contains(d);
                 if !ok {
@@ -2169,30 +2198,6 @@ impl Engine<'_> {
                     .count() as u64
             })
             .min()
-    }
-}
-
-/// The names A's objects carry: the required ones and those they depend
-/// on (`dependentRequired`), transitively.
-fn required_closure(fa: &Facts) -> BTreeSet<String> {
-    closure_from(fa, fa.required.keys().cloned().collect())
-}
-
-/// `names` with those they depend on in A (`dependentRequired`),
-/// transitively.
-fn closure_from(fa: &Facts, mut names: BTreeSet<String>) -> BTreeSet<String> {
-    loop {
-        let more: Vec<String> = names
-            .iter()
-            .filter_map(|n| fa.dep_required.get(n))
-            .flat_map(|(ds, _)| ds.iter())
-            .filter(|d| !names.contains(*d))
-            .cloned()
-            .collect();
-        if more.is_empty() {
-            return names;
-        }
-        names.extend(more);
     }
 }
 

@@ -673,6 +673,15 @@ impl<'a> Sampler<'a> {
                 i += 1;
             }
             push(out, seen, Value::Object(o));
+            // Only the required names, then undeclared ones (a count
+            // reached without an optional property).
+            let mut bare = base.clone();
+            let mut i = 0;
+            while bare.len() < n {
+                bare.insert(format!("p{i}"), filler.clone());
+                i += 1;
+            }
+            push(out, seen, Value::Object(bare));
             if let Some((p, v)) = &pattern_fill {
                 while by_pattern.len() < n {
                     let used: Vec<String> = by_pattern.keys().cloned().collect();
