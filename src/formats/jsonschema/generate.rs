@@ -185,8 +185,11 @@ struct Inst<'a, R: Refs> {
 fn expand<'v, R: Refs>(rng: &mut Rng, refs: &'v R, conj: &[&'v Value]) -> Vec<&'v Value> {
     let mut out: Vec<&Value> = Vec::new();
     let mut work: Vec<&Value> = conj.to_vec();
+    // Bounded: references may lead round in a circle.
+    let mut steps = 0;
     while let Some(s) = work.pop() {
-        if out.len() > 24 {
+        steps += 1;
+        if out.len() > 24 || steps > 64 {
             break;
         }
         let Value::Object(o) = s else {
