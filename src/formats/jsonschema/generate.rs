@@ -93,13 +93,18 @@ impl Refs for VersionRefs<'_> {
 }
 
 /// One random instance of the schema `root` (values and names of `pools`
-/// mixed in).
+/// mixed in), of at most 400 values.
 pub fn instance<R: Refs>(rng: &mut Rng, refs: &R, root: &Value, pools: &Pools) -> Value {
+    sized(rng, refs, root, pools, 400)
+}
+
+/// One random instance of at most `nodes` values (past them, `null`).
+pub fn sized<R: Refs>(rng: &mut Rng, refs: &R, root: &Value, pools: &Pools, nodes: usize) -> Value {
     let mut g = Inst {
         rng,
         refs,
         pools,
-        budget: 400,
+        budget: nodes,
     };
     g.value(&[root], 0)
 }

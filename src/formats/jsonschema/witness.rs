@@ -33,10 +33,12 @@
 //!    and its instance location at or below the planted part; a document
 //!    whose error is both ends the search, one that is less is kept only
 //!    until a better one is found.
-//! 5. **Drawn documents.** When no part fits, or the best error is not both,
-//!    whole documents are drawn at random from the writer's root schema
-//!    (`generate.rs`, seeded from the finding's fingerprint, so a run
-//!    gives the same witness every time) and confirmed the same way.
+//! 5. **Drawn documents.** When no part fits, or the best error is not at
+//!    the finding's place,
+//!    whole documents drawn at random from the writer's root schema
+//!    (`generate.rs`; once per run and writer, from a fixed seed, so that a
+//!    run gives the same witnesses every time, and with a budget of values
+//!    so that large schemas stay fast) are tried, confirmed the same way.
 //!
 //! When no whole document is confirmed, a part valid under the writer's
 //! subschema and refused by the reader's is still a witness, marked as
@@ -54,6 +56,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::rc::Rc;
 
 use serde_json::{Value, json};
 
@@ -79,8 +82,11 @@ const PARENTS: usize = 40;
 /// Validations per finding and direction before giving up.
 const BUDGET: usize = 6000;
 /// Documents drawn at random per finding and direction when the parts
-/// found fit in none.
+/// found fit in none, values in each, and values in all.
 const DRAWS: usize = 300;
+const DRAW_NODES: usize = 200;
+const DRAW_SEED: u64 = 0x5eed;
+const DRAWN_NODES: usize = 6000;
 /// A readable property name.
 const READABLE: &str = "^[a-z][a-z0-9_]*$";
 
@@ -90,6 +96,8 @@ pub fn attach(old: &Version, new: &Version, findings: &mut [Finding]) {
         return;
     }
     let vals = Vals {
+        parents: RefCell::new(HashMap::new()),
+        drawn: RefCell::new(HashMap::new()),
         old_fmt: Validators::new(old, true),
         old: Validators::new(old, false),
         new_fmt: Validators::new(new, true),
@@ -108,6 +116,10 @@ pub fn attach(old: &Version, new: &Version, findings: &mut [Finding]) {
 }
 
 struct Vals<'a> {
+    /// Parents drawn per writer (old: true) and level, for every finding.
+    parents: Cache<(bool, ParentKey)>,
+    /// Documents drawn per writer and root file that the writer accepts.
+    drawn: Cache<(bool, usize)>,
     old_fmt: Validators<'a>,
     old: Validators<'a>,
     new_fmt: Validators<'a>,
@@ -167,17 +179,11 @@ fn build(
         tried: Cell::new(0),
         writer_ok: Cell::new(0),
         refused: Cell::new(0),
-        parents: RefCell::new(HashMap::new()),
+        parents: &vals.parents,
+        drawn: &vals.drawn,
+        writer_old: d == Direction::Backward,
     };
-    // A seed of the finding's own: the same witness on every run.
-    let seed = f
-        .fingerprint
-        .bytes()
-        .chain(d.as_str().bytes())
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-    b.run(d, &wat, &rat, example, seed)
+    b.run(d, &wat, &rat, example)
 }
 
 /// A finding's location as a schema reference in its version.
@@ -634,6 +640,9 @@ struct Found {
 /// A route, the reader's schemas along its instance path, and that path.
 type Deepest = (Route, Vec<Vec<SRef>>, Vec<Step>);
 
+/// Instances drawn once and shared by the findings of a run.
+type Cache<K> = RefCell<HashMap<K, Rc<Vec<Value>>>>;
+
 /// The writer's schemas of a level, the names they need, the step down.
 type ParentKey = (Vec<SRef>, BTreeSet<String>, Step);
 
@@ -651,7 +660,9 @@ struct Builder<'a> {
     writer_ok: Cell<usize>,
     refused: Cell<usize>,
     /// Parents drawn per (writer schemas of a level, needs, step).
-    parents: RefCell<HashMap<ParentKey, Vec<Value>>>,
+    parents: &'a Cache<(bool, ParentKey)>,
+    drawn: &'a Cache<(bool, usize)>,
+    writer_old: bool,
 }
 
 impl Builder<'_> {
@@ -695,7 +706,6 @@ impl Builder<'_> {
         wat: &SRef,
         rat: &SRef,
         example: Option<Value>,
-        seed: u64,
     ) -> Result<Witness, String> {
         let pairs = doc_pairs(self.writer_is_old(d).0, self.writer_is_old(d).1);
         let mut any_route = false;
@@ -721,6 +731,11 @@ impl Builder<'_> {
             any_route = true;
             let hint = routes(self.reader, &rroot, rat, 1).into_iter().next();
             for route in wroutes {
+                // A witness whose error is at the finding's place will do:
+                // other routes are tried only when none is.
+                if best.as_ref().is_some_and(|b| b.aimed >= 2) {
+                    break;
+                }
                 let Some(steps) = resolve(&route.edges, hint.as_ref().map(|h| &h.edges[..])) else {
                     continue;
                 };
@@ -770,8 +785,8 @@ impl Builder<'_> {
             .as_ref()
             .map(|(_, _, steps)| pointer(steps))
             .unwrap_or_default();
-        if best.as_ref().is_none_or(|b| b.aimed < 3)
-            && let Some(found) = self.drawn(d, seed, rat, &at)
+        if best.as_ref().is_none_or(|b| b.aimed < 2)
+            && let Some(found) = self.drawn(d, rat, &at)
             && best.as_ref().is_none_or(|b| found.aimed > b.aimed)
         {
             best = Some(found);
@@ -834,17 +849,7 @@ impl Builder<'_> {
     /// A whole document drawn from the writer's root schema
     /// ([`generate`]) that the reader refuses: one whose reader error is at
     /// or below `at` if there is one among those drawn.
-    fn drawn(&self, d: Direction, seed: u64, rat: &SRef, at: &str) -> Option<Found> {
-        let refs = VersionRefs::new(self.writer);
-        let docs: Vec<&Value> = self
-            .writer
-            .docs
-            .iter()
-            .chain(&self.reader.docs)
-            .map(|x| &x.value)
-            .collect();
-        let pools = Pools::of(&docs);
-        let mut rng = Rng::new(seed);
+    fn drawn(&self, d: Direction, rat: &SRef, at: &str) -> Option<Found> {
         let (o, n) = self.writer_is_old(d);
         let mut first: Option<Found> = None;
         for (o, n) in doc_pairs(o, n) {
@@ -852,33 +857,18 @@ impl Builder<'_> {
                 Direction::Backward => (o, n),
                 Direction::Forward => (n, o),
             };
-            let (wroot, rroot) = (
-                SRef {
-                    file: wf,
-                    ptr: String::new(),
-                },
-                SRef {
-                    file: rf,
-                    ptr: String::new(),
-                },
-            );
-            let root = &self.writer.docs[wf].value;
-            let mut seen = HashSet::new();
-            for _ in 0..DRAWS {
-                let x = generate::instance(&mut rng, &refs, root, &pools);
-                if !seen.insert(x.to_string()) {
-                    continue;
-                }
+            let rroot = SRef {
+                file: rf,
+                ptr: String::new(),
+            };
+            for x in self.writer_documents(wf).iter() {
                 self.tried.set(self.tried.get() + 1);
-                if self.wv.is_valid(&wroot, &x) != Some(true) {
-                    continue;
-                }
                 self.writer_ok.set(self.writer_ok.get() + 1);
-                if self.rv.is_valid(&rroot, &x) != Some(false) {
+                if self.rv.is_valid(&rroot, x) != Some(false) {
                     continue;
                 }
                 self.refused.set(self.refused.get() + 1);
-                let errors = self.rv.errors(&rroot, &x).unwrap_or_default();
+                let errors = self.rv.errors(&rroot, x).unwrap_or_default();
                 let Some((error, aimed)) = best_error(&errors, rat, at) else {
                     continue;
                 };
@@ -888,7 +878,7 @@ impl Builder<'_> {
                 };
                 let found = Found {
                     aimed,
-                    payload: x,
+                    payload: x.clone(),
                     at,
                     part,
                     error,
@@ -903,6 +893,50 @@ impl Builder<'_> {
             }
         }
         first
+    }
+
+    /// Documents drawn at random from the writer's root schema in file
+    /// `wf` that it accepts: drawn once per run and writer (every finding
+    /// looks among the same), from a fixed seed.
+    fn writer_documents(&self, wf: usize) -> Rc<Vec<Value>> {
+        let key = (self.writer_old, wf);
+        if let Some(hit) = self.drawn.borrow().get(&key) {
+            return hit.clone();
+        }
+        let refs = VersionRefs::new(self.writer);
+        let docs: Vec<&Value> = self
+            .writer
+            .docs
+            .iter()
+            .chain(&self.reader.docs)
+            .map(|x| &x.value)
+            .collect();
+        let pools = Pools::of(&docs);
+        let mut rng = Rng::new(DRAW_SEED);
+        let wroot = SRef {
+            file: wf,
+            ptr: String::new(),
+        };
+        let root = &self.writer.docs[wf].value;
+        let mut seen = HashSet::new();
+        let mut nodes = 0;
+        let mut out = Vec::new();
+        for _ in 0..DRAWS {
+            let x = generate::sized(&mut rng, &refs, root, &pools, DRAW_NODES);
+            // Large documents are slow to draw and to validate: a budget
+            // of values in all, so that big schemas stay fast.
+            nodes += size(&x);
+            if nodes > DRAWN_NODES {
+                break;
+            }
+            if seen.insert(x.to_string()) && self.wv.is_valid(&wroot, &x) == Some(true) {
+                out.push(x);
+            }
+        }
+        out.sort_by_cached_key(|x| x.to_string().len());
+        let out = Rc::new(out);
+        self.drawn.borrow_mut().insert(key, out.clone());
+        out
     }
 
     /// Whether some root-level candidate is valid under the writer's root.
@@ -946,7 +980,7 @@ impl Builder<'_> {
         let needs = &route.needs[level];
         let required: Vec<String> = needs.iter().cloned().collect();
         let mut cands: Vec<Value> = self.sampler().candidates(members, rlevel, &required, 2);
-        cands.sort_by_key(|x| x.to_string().len());
+        cands.sort_by_cached_key(|x| x.to_string().len());
         if let Some(e) = example {
             // The example alone, then grafted onto objects that carry what
             // the writer requires beside it.
@@ -960,7 +994,7 @@ impl Builder<'_> {
                     }
                 }
             }
-            grafted.sort_by_key(|x| x.to_string().len());
+            grafted.sort_by_cached_key(|x| x.to_string().len());
             cands.splice(0..0, std::iter::once(e.clone()).chain(grafted));
         }
         let mut seen = HashSet::new();
@@ -1012,8 +1046,11 @@ impl Builder<'_> {
 
     /// Instances of the writer's schemas of a level that can hold a part
     /// at `step`, the smallest first.
-    fn parents(&self, members: &[SRef], needs: &BTreeSet<String>, step: &Step) -> Vec<Value> {
-        let key = (members.to_vec(), needs.clone(), step.clone());
+    fn parents(&self, members: &[SRef], needs: &BTreeSet<String>, step: &Step) -> Rc<Vec<Value>> {
+        let key = (
+            self.writer_old,
+            (members.to_vec(), needs.clone(), step.clone()),
+        );
         if let Some(hit) = self.parents.borrow().get(&key) {
             return hit.clone();
         }
@@ -1034,13 +1071,14 @@ impl Builder<'_> {
         // schemas require), then the smallest.
         let mut seen = HashSet::new();
         cands.retain(|x| seen.insert(x.to_string()));
-        cands.sort_by_key(|x| x.to_string().len());
+        cands.sort_by_cached_key(|x| x.to_string().len());
         self.spend(cands.len());
         let (mut good, rest): (Vec<Value>, Vec<Value>) = cands
             .into_iter()
             .partition(|x| members.iter().all(|m| self.wv.is_valid(m, x) == Some(true)));
         good.extend(rest);
         good.truncate(PARENTS);
+        let good = Rc::new(good);
         self.parents.borrow_mut().insert(key, good.clone());
         good
     }
@@ -1088,7 +1126,7 @@ impl Builder<'_> {
             None => (vec![wschema.clone()], vec![rschema.clone()]),
         };
         let mut cands: Vec<Value> = self.sampler().candidates(&members, &rlevel, &[], 2);
-        cands.sort_by_key(|x| x.to_string().len());
+        cands.sort_by_cached_key(|x| x.to_string().len());
         if let Some(e) = example {
             cands.insert(0, e.clone());
         }
@@ -1193,6 +1231,15 @@ fn place(parent: &Value, step: &Step, child: &Value) -> Vec<Value> {
                 .collect()
         }
         _ => vec![],
+    }
+}
+
+/// How many values a JSON value holds (itself included).
+fn size(x: &Value) -> usize {
+    1 + match x {
+        Value::Array(a) => a.iter().map(size).sum(),
+        Value::Object(o) => o.values().map(size).sum(),
+        _ => 0,
     }
 }
 
