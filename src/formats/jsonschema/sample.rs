@@ -294,7 +294,7 @@ impl<'a> Sampler<'a> {
             .flat_map(|f| f.arrays.iter().map(|p| p.prefix.len()))
             .max()
             .unwrap_or(0)
-            .min(8);
+            .min(32);
         // Per position: candidates from both sides' item schemas.
         let mut slots: Vec<(Vec<Value>, Option<Value>)> = Vec::new();
         for i in (0..prefix_len).map(Some).chain([None]) {
@@ -365,7 +365,8 @@ impl<'a> Sampler<'a> {
             })
             .collect();
         push(out, seen, Value::Array(base.clone()));
-        for (i, (cands, _)) in slots.iter().enumerate() {
+        // Variants at the first positions (the base covers a long tuple).
+        for (i, (cands, _)) in slots.iter().enumerate().take(8) {
             for c in diverse(cands, PER_SLOT) {
                 let mut t = base.clone();
                 t[i] = c.clone();
