@@ -282,17 +282,19 @@ pub fn gather(v: &Version, members: &[SRef], skip: &BTreeSet<SRef>) -> Facts {
     for m in members {
         add(v, m, skip, &mut f, &mut seen);
     }
-    // `unevaluatedProperties` does not apply to names the other parts of
-    // the conjunction evaluate.
+    // `unevaluatedProperties` does not apply to names that the schemas
+    // applying in place with its own evaluate (not those of its parents or
+    // siblings: their annotations are not its).
     for i in 0..f.objects.len() {
         if !f.objects[i].from_unevaluated {
             continue;
         }
+        let here = in_place(v, &f.objects[i].at);
         let mut names = BTreeSet::new();
         let mut pats = Vec::new();
         let mut all = false;
         for (j, o) in f.objects.iter().enumerate() {
-            if j != i {
+            if j != i && here.contains(&o.at) {
                 names.extend(o.props.keys().cloned());
                 pats.extend(o.patterns.iter().map(|(p, _)| p.clone()));
                 all |= o.additional.is_some();
@@ -334,6 +336,72 @@ pub fn in_draft(d: Draft, k: &str) -> bool {
         "additionalItems" => d <= Draft::D2019,
         _ => true,
     }
+}
+
+/// The schemas that apply in place with `s`: itself, its `allOf` members
+/// (and lone `anyOf`/`oneOf` alternatives) and reference targets,
+/// transitively. The annotations `unevaluated*` at `s` sees come from them.
+pub fn in_place(v: &Version, s: &SRef) -> BTreeSet<SRef> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![s.clone()];
+    while let Some(x) = stack.pop() {
+        if out.len() > 256 || !out.insert(x.clone()) {
+            continue;
+        }
+        let Some(Value::Object(o)) = v.value(&x) else {
+            continue;
+        };
+        if let Some(t) = v.refs.get(&x) {
+            stack.push(t.clone());
+        }
+        if v.draft(&x).ref_overrides() && o.contains_key("$ref") {
+            continue;
+        }
+        if let Some(Value::Array(a)) = o.get("allOf") {
+            for i in 0..a.len() {
+                stack.push(x.child(&["allOf", &i.to_string()]));
+            }
+        }
+        for k in ["anyOf", "oneOf"] {
+            if let Some(Value::Array(a)) = o.get(k)
+                && a.len() == 1
+            {
+                stack.push(x.child(&[k, "0"]));
+            }
+        }
+    }
+    out
+}
+
+/// Whether what `unevaluated*` at `s` sees depends on the alternatives an
+/// instance matches: a schema applying in place with it has disjunctions,
+/// negations, conditions or dynamic references.
+fn dynamic_at(v: &Version, s: &SRef) -> bool {
+    in_place(v, s).iter().any(|x| match v.value(x) {
+        Some(Value::Object(o)) => dynamic(v.draft(x), o),
+        _ => false,
+    })
+}
+
+/// Whether a schema applying in place with `s` (not `s` itself) evaluates
+/// items: then `unevaluatedItems` at `s` does not start after `s`'s own
+/// prefix.
+fn items_elsewhere(v: &Version, s: &SRef) -> bool {
+    in_place(v, s)
+        .iter()
+        .filter(|x| *x != s)
+        .any(|x| match v.value(x) {
+            Some(Value::Object(o)) => [
+                "prefixItems",
+                "items",
+                "additionalItems",
+                "contains",
+                "unevaluatedItems",
+            ]
+            .iter()
+            .any(|k| o.contains_key(*k)),
+            _ => false,
+        })
 }
 
 fn dynamic(d: Draft, obj: &serde_json::Map<String, Value>) -> bool {
@@ -463,8 +531,11 @@ fn add(v: &Version, s: &SRef, skip: &BTreeSet<SRef>, f: &mut Facts, seen: &mut B
     if let Some(m) = get("multipleOf").and_then(num) {
         f.multiple_of.push((m, at("multipleOf")));
     }
+    // A lower count of 0 bounds nothing (and is kept out so that it is
+    // not compared as a bound).
     let min_of = |cur: &mut Option<(u64, SRef)>, k: &str| {
         if let Some(n) = get(k).and_then(uint)
+            && n > 0
             && cur.as_ref().is_none_or(|(c, _)| n > *c)
         {
             *cur = Some((n, at(k)));
@@ -501,7 +572,7 @@ fn add(v: &Version, s: &SRef, skip: &BTreeSet<SRef>, f: &mut Facts, seen: &mut B
             Some(_) => Some(at("items")),
             None => obj
                 .get("unevaluatedItems")
-                .filter(|_| !dynamic(draft, obj) && !has("contains"))
+                .filter(|_| !has("contains") && !dynamic_at(v, s) && !items_elsewhere(v, s))
                 .map(|_| at("unevaluatedItems")),
         };
         (prefix, rest)
@@ -517,7 +588,7 @@ fn add(v: &Version, s: &SRef, skip: &BTreeSet<SRef>, f: &mut Facts, seen: &mut B
             None => (
                 Vec::new(),
                 get("unevaluatedItems")
-                    .filter(|_| !dynamic(draft, obj) && !has("contains"))
+                    .filter(|_| !has("contains") && !dynamic_at(v, s) && !items_elsewhere(v, s))
                     .map(|_| at("unevaluatedItems")),
             ),
         }
@@ -547,10 +618,14 @@ fn add(v: &Version, s: &SRef, skip: &BTreeSet<SRef>, f: &mut Facts, seen: &mut B
     }
     // `unevaluatedItems` next to `items` has nothing left to apply to;
     // used as the rest above; otherwise it depends on what matched.
-    if has("unevaluatedItems") && !has("items") && (dynamic(draft, obj) || has("contains")) {
+    if has("unevaluatedItems")
+        && !has("items")
+        && (has("contains") || dynamic_at(v, s) || items_elsewhere(v, s))
+    {
         f.unevaluated_items.push(at("unevaluatedItems"));
     }
-    if has("unevaluatedProperties") && !has("additionalProperties") && dynamic(draft, obj) {
+    let dynamic_props = has("unevaluatedProperties") && dynamic_at(v, s);
+    if has("unevaluatedProperties") && !has("additionalProperties") && dynamic_props {
         f.unevaluated_props.push(at("unevaluatedProperties"));
     }
     // Objects.
@@ -579,7 +654,7 @@ fn add(v: &Version, s: &SRef, skip: &BTreeSet<SRef>, f: &mut Facts, seen: &mut B
         };
         let (additional, from_unevaluated) = if has("additionalProperties") {
             (Some(at("additionalProperties")), false)
-        } else if has("unevaluatedProperties") && !dynamic(draft, obj) {
+        } else if has("unevaluatedProperties") && !dynamic_props {
             (Some(at("unevaluatedProperties")), true)
         } else {
             (None, false)

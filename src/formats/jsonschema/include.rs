@@ -175,6 +175,29 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     a
 }
 
+/// The first multiple of `m` within a bound at `v` (from above for a
+/// lower bound, `up`; from below for an upper one).
+fn snap(v: f64, exclusive: bool, m: f64, up: bool) -> f64 {
+    let q = v / m;
+    let on = (q - q.round()).abs() < 1e-9 * q.abs().max(1.0);
+    let k = match (on, exclusive, up) {
+        (true, false, _) => q.round(),
+        (true, true, true) => q.round() + 1.0,
+        (true, true, false) => q.round() - 1.0,
+        (false, _, true) => q.ceil(),
+        (false, _, false) => q.floor(),
+    };
+    k * m
+}
+
+fn num_json(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
+}
+
 /// Integer form of a lower bound (`> 2.5` is `>= 3`).
 fn int_lower(value: f64, exclusive: bool) -> f64 {
     if exclusive {
@@ -511,21 +534,130 @@ impl<'a> Engine<'a> {
     /// Whether A's conjunction plainly accepts nothing: `false`, no type
     /// left, a `not` of a schema that accepts everything, or an `enum`
     /// none of whose values is valid under the rest.
+    /// Objects only whose required properties (with those they depend on)
+    /// include one no value can satisfy, or more than `maxProperties`, are
+    /// empty too.
     fn empty_a(&self, a: &Conj, fa: &Facts) -> bool {
-        if fa.is_false.is_some() || effective_types(fa).is_empty() {
+        if self.plainly_empty(a, fa) {
             return true;
         }
+        if effective_types(fa).0 == Types::ARRAY {
+            return self.no_arrays(fa);
+        }
+        if effective_types(fa).0 != Types::OBJECT {
+            return false;
+        }
+        let names = self.required_closure(fa);
         if fa
-            .not
-            .iter()
-            .any(|n| gather(self.a, std::slice::from_ref(n), &BTreeSet::new()).is_universal())
+            .max_props
+            .as_ref()
+            .is_some_and(|(m, _)| names.len() as u64 > *m)
         {
+            return true;
+        }
+        // A required name that `propertyNames` refuses.
+        if names.iter().any(|n| {
+            fa.property_names
+                .iter()
+                .any(|pn| self.va.is_valid(pn, &json!(n)) == Some(false))
+        }) {
+            return true;
+        }
+        names.iter().any(|n| {
+            let (refs, _) = fa.prop_schemas(n);
+            !refs.is_empty() && {
+                let f = gather(self.a, &refs, &BTreeSet::new());
+                self.plainly_empty(&Conj::of(refs), &f)
+            }
+        })
+    }
+
+    /// Arrays only, none possible: more items needed than `false` after
+    /// the prefix allows, or a `contains` of no type the items may have.
+    fn no_arrays(&self, fa: &Facts) -> bool {
+        let min = fa.min_items.as_ref().map(|(m, _)| *m).unwrap_or(0);
+        let is_false = |s: &SRef| matches!(self.a.value(s), Some(Value::Bool(false)));
+        if fa
+            .arrays
+            .iter()
+            .any(|p| p.rest.as_ref().is_some_and(is_false) && (p.prefix.len() as u64) < min)
+        {
+            return true;
+        }
+        let one = |s: &SRef| gather(self.a, std::slice::from_ref(s), &BTreeSet::new());
+        fa.contains.iter().any(|(c, cmin, _)| {
+            *cmin > 0
+                && fa.arrays.iter().any(|p| {
+                    let ct = effective_types(&one(c));
+                    let slots = p.prefix.iter().chain(p.rest.as_ref());
+                    p.rest.is_some()
+                        && slots
+                            .map(|s| effective_types(&one(s)))
+                            .all(|t| t.and(ct).is_empty())
+                })
+        })
+    }
+
+    fn plainly_empty(&self, a: &Conj, fa: &Facts) -> bool {
+        let types = effective_types(fa);
+        if fa.is_false.is_some() || types.is_empty() {
+            return true;
+        }
+        // A `not` of every value, or of every value of A's types.
+        if fa.not.iter().any(|n| {
+            let mut f = gather(self.a, std::slice::from_ref(n), &BTreeSet::new());
+            let excluded = f.types.take().map(|(t, _)| t).unwrap_or(Types::ALL);
+            f.is_universal() && types.0 & !excluded.0 == 0
+        }) {
             return true;
         }
         if let Some((vals, _)) = fa.enums.first() {
             return vals.iter().all(|x| self.valid_a(a, x) == Some(false));
         }
         false
+    }
+
+    /// The names A's objects carry: the required ones and, transitively,
+    /// those they depend on (`dependentRequired`, the `required` of a
+    /// `dependentSchemas` schema).
+    fn required_closure(&self, fa: &Facts) -> BTreeSet<String> {
+        self.closure_from(fa, fa.required.keys().cloned().collect())
+    }
+
+    /// `names` with those they depend on in A, transitively.
+    fn closure_from(&self, fa: &Facts, mut names: BTreeSet<String>) -> BTreeSet<String> {
+        for _ in 0..64 {
+            let mut more: BTreeSet<String> = BTreeSet::new();
+            for n in &names {
+                if let Some((ds, _)) = fa.dep_required.get(n) {
+                    more.extend(ds.iter().cloned());
+                }
+                if let Some(refs) = fa.dep_schemas.get(n) {
+                    let f = gather(self.a, refs, &BTreeSet::new());
+                    more.extend(f.required.keys().cloned());
+                }
+            }
+            more.retain(|m| !names.contains(m));
+            if more.is_empty() {
+                break;
+            }
+            names.extend(more);
+        }
+        names
+    }
+
+    /// Whether schemas of B (all applying at once) accept every instance:
+    /// their facts say so, an `anyOf` with an alternative that accepts
+    /// everything aside.
+    fn universal_b(&self, refs: &[SRef]) -> bool {
+        let mut f = gather(self.b, refs, &BTreeSet::new());
+        let any_of = std::mem::take(&mut f.any_of);
+        f.is_universal()
+            && any_of.iter().all(|(alts, _)| {
+                alts.iter().any(|alt| {
+                    gather(self.b, std::slice::from_ref(alt), &BTreeSet::new()).is_universal()
+                })
+            })
     }
 
     /// Whether schemas of A (all applying at once) accept nothing.
@@ -725,7 +857,7 @@ impl<'a> Engine<'a> {
             return;
         }
         if common.has(Types::NUMBER) || common.has(Types::INTEGER) {
-            self.numbers(a, fa, fb, !common.has(Types::NUMBER));
+            self.numbers(a, b, fa, fb, !common.has(Types::NUMBER));
         }
         if common.has(Types::STRING) {
             self.strings(a, b, fa, fb);
@@ -785,7 +917,7 @@ impl<'a> Engine<'a> {
             .find(|v| self.valid_a(a, v) == Some(true))
     }
 
-    fn numbers(&mut self, a: &Conj, fa: &Facts, fb: &Facts, integers: bool) {
+    fn numbers(&mut self, a: &Conj, b: &Conj, fa: &Facts, fb: &Facts, integers: bool) {
         let aloc = a.loc();
         let norm_lo = |b: &super::facts::Bound| {
             if integers {
@@ -801,12 +933,33 @@ impl<'a> Engine<'a> {
                 (b.value, b.exclusive)
             }
         };
+        // A's numbers step by its `multipleOf` (and 1 for integers): its
+        // extreme values are the first multiples within its bounds.
+        let step = {
+            let mut steps: Vec<f64> = fa.multiple_of.iter().map(|(m, _)| *m).collect();
+            if integers && !steps.is_empty() {
+                steps.push(1.0);
+            }
+            match steps.len() {
+                0 => None,
+                1 => Some(steps[0]),
+                _ => lcm(&steps),
+            }
+        }
+        .filter(|m| *m > 0.0 && m.is_finite());
         if let Some(bl) = &fb.lower {
             let (bv, bx) = norm_lo(bl);
-            let ok = fa.lower.as_ref().is_some_and(|al| {
+            let mut ok = fa.lower.as_ref().is_some_and(|al| {
                 let (av, ax) = norm_lo(al);
                 av > bv || (av == bv && (ax || !bx))
             });
+            let mut first = None;
+            if !ok && let (Some(m), Some(al)) = (step, &fa.lower) {
+                let (settled, x) =
+                    self.extreme_ok(a, b, snap(al.value, al.exclusive, m, true), bv, bx, true);
+                ok = settled;
+                first = x;
+            }
             if !ok {
                 let at_a = fa
                     .lower
@@ -814,11 +967,13 @@ impl<'a> Engine<'a> {
                     .map(|l| l.at.clone())
                     .unwrap_or(aloc.clone());
                 let op = if bx { "<=" } else { "<" };
-                let w = if integers {
-                    json!(bv as i64 - if bx { 0 } else { 1 })
-                } else {
-                    json!(bv - if bx { 0.0 } else { 0.5 })
-                };
+                let w = first.unwrap_or_else(|| {
+                    if integers {
+                        json!(bv as i64 - if bx { 0 } else { 1 })
+                    } else {
+                        json!(bv - if bx { 0.0 } else { 0.5 })
+                    }
+                });
                 self.report(
                     Kind::Numeric,
                     at_a,
@@ -830,10 +985,17 @@ impl<'a> Engine<'a> {
         }
         if let Some(bu) = &fb.upper {
             let (bv, bx) = norm_hi(bu);
-            let ok = fa.upper.as_ref().is_some_and(|au| {
+            let mut ok = fa.upper.as_ref().is_some_and(|au| {
                 let (av, ax) = norm_hi(au);
                 av < bv || (av == bv && (ax || !bx))
             });
+            let mut first = None;
+            if !ok && let (Some(m), Some(au)) = (step, &fa.upper) {
+                let (settled, x) =
+                    self.extreme_ok(a, b, snap(au.value, au.exclusive, m, false), bv, bx, false);
+                ok = settled;
+                first = x;
+            }
             if !ok {
                 let at_a = fa
                     .upper
@@ -841,11 +1003,13 @@ impl<'a> Engine<'a> {
                     .map(|l| l.at.clone())
                     .unwrap_or(aloc.clone());
                 let op = if bx { ">=" } else { ">" };
-                let w = if integers {
-                    json!(bv as i64 + if bx { 0 } else { 1 })
-                } else {
-                    json!(bv + if bx { 0.0 } else { 0.5 })
-                };
+                let w = first.unwrap_or_else(|| {
+                    if integers {
+                        json!(bv as i64 + if bx { 0 } else { 1 })
+                    } else {
+                        json!(bv + if bx { 0.0 } else { 0.5 })
+                    }
+                });
                 self.report(
                     Kind::Numeric,
                     at_a,
@@ -882,6 +1046,35 @@ impl<'a> Engine<'a> {
                 );
             }
         }
+    }
+
+    /// Whether A's extreme number `s` (its first multiple within its bound,
+    /// `lower` or upper) is within B's bound `bv` (exclusive `bx`); when
+    /// not, `s` is the example. Where `s` and `bv` are equal but for
+    /// rounding, the validators decide.
+    fn extreme_ok(
+        &self,
+        a: &Conj,
+        b: &Conj,
+        s: f64,
+        bv: f64,
+        bx: bool,
+        lower: bool,
+    ) -> (bool, Option<Value>) {
+        let eps = 1e-9 * bv.abs().max(1.0);
+        let x = num_json(s);
+        let inside = if lower { s > bv + eps } else { s < bv - eps };
+        if inside {
+            return (true, None);
+        }
+        if (s - bv).abs() <= eps {
+            if !bx {
+                return (true, None);
+            }
+            let breaks = self.valid_a(a, &x) == Some(true) && self.valid_b(b, &x) == Some(false);
+            return (!breaks, breaks.then_some(x));
+        }
+        (false, Some(x))
     }
 
     fn strings(&mut self, a: &Conj, b: &Conj, fa: &Facts, fb: &Facts) {
@@ -1070,7 +1263,20 @@ impl<'a> Engine<'a> {
 
     fn arrays(&mut self, a: &Conj, b: &Conj, fa: &Facts, fb: &Facts) {
         let aloc = a.loc();
-        let a_max = fa.max_items.as_ref().map(|(m, _)| *m as usize);
+        // At most `maxItems`, and no more than the prefix where the items
+        // after it are `false`.
+        let a_max = fa
+            .max_items
+            .as_ref()
+            .map(|(m, _)| *m as usize)
+            .into_iter()
+            .chain(fa.arrays.iter().filter_map(|p| {
+                p.rest
+                    .as_ref()
+                    .filter(|r| matches!(self.a.value(r), Some(Value::Bool(false))))
+                    .map(|_| p.prefix.len())
+            }))
+            .min();
         let n = fa
             .arrays
             .iter()
@@ -1159,10 +1365,20 @@ impl<'a> Engine<'a> {
             if *minb == 0 && maxb.is_none() {
                 continue;
             }
+            // A's matches are B's (so B counts at least A's minimum) and,
+            // under B's maximum, B's matches are A's (so B counts no more
+            // than A's maximum: an item only B's `contains` takes would be
+            // counted by B alone).
             let ok = fa.contains.iter().any(|(ca, mina, maxa)| {
                 mina >= minb
                     && maxb.is_none_or(|mb| maxa.is_some_and(|ma| ma <= mb))
                     && self.trial(&Conj::of(vec![ca.clone()]), &Conj::of(vec![cb.clone()]))
+                    && (maxb.is_none() || {
+                        let mut swapped =
+                            Engine::new(self.b, self.a, self.vb, self.va, self.dir, self.policy);
+                        swapped.trials = 1;
+                        swapped.trial(&Conj::of(vec![cb.clone()]), &Conj::of(vec![ca.clone()]))
+                    })
             });
             if ok {
                 continue;
@@ -1229,8 +1445,34 @@ impl<'a> Engine<'a> {
 
     fn objects(&mut self, a: &Conj, b: &Conj, fa: &Facts, fb: &Facts) {
         let aloc = a.loc();
+        // A closed object of A whose lower property count needs every name
+        // it may carry carries each of them.
+        let possible: Vec<String> = match &fa.min_props {
+            Some((mn, _)) => fa
+                .objects
+                .iter()
+                .filter(|p| {
+                    p.patterns.is_empty()
+                        && !p.from_unevaluated
+                        && p.additional
+                            .as_ref()
+                            .is_some_and(|s| matches!(self.a.value(s), Some(Value::Bool(false))))
+                })
+                .map(|p| {
+                    p.props
+                        .iter()
+                        .filter(|(_, s)| !matches!(self.a.value(s), Some(Value::Bool(false))))
+                        .map(|(n, _)| n.clone())
+                        .collect::<Vec<String>>()
+                })
+                .filter(|names| (names.len() as u64).saturating_sub(1) < *mn)
+                .flatten()
+                .collect(),
+            None => Vec::new(),
+        };
+        let carried = self.required_closure(fa);
         for (name, loc) in &fb.required {
-            if !fa.required.contains_key(name) {
+            if !carried.contains(name) && !possible.contains(name) {
                 let at_a = fa.required.values().next().cloned().unwrap_or(aloc.clone());
                 self.report(
                     Kind::Required,
@@ -1347,7 +1589,7 @@ impl<'a> Engine<'a> {
         }
         if let Some((bm, loc)) = &fb.min_props
             && fa.min_props.as_ref().is_none_or(|(am, _)| am < bm)
-            && (fa.required.len() as u64) < *bm
+            && (self.required_closure(fa).len() as u64) < *bm
         {
             let at_a = fa
                 .min_props
@@ -1380,9 +1622,16 @@ impl<'a> Engine<'a> {
             );
         }
         for (k, (deps, loc)) in &fb.dep_required {
+            // Objects of A cannot carry `k` (a closed object that does not
+            // declare it, a `false` schema): B's dependency never applies.
+            if self.unsatisfiable(&fa.prop_schemas(k).0) {
+                continue;
+            }
+            let mut with_k = fa.required.keys().cloned().collect::<BTreeSet<String>>();
+            with_k.insert(k.clone());
+            let with_k = self.closure_from(fa, with_k);
             for d in deps {
-                let ok = fa.required.contains_key(d)
-                    || fa.dep_required.get(k).is_some_and(|(ds, _)| ds.contains(d));
+                let ok = with_k.contains(d);
                 if !ok {
                     let at_a = fa
                         .dep_required
@@ -1539,7 +1788,7 @@ impl<'a> Engine<'a> {
                 // Lenient: names A does not declare are absent from its data.
                 continue;
             }
-            if gather(self.b, &bs, &BTreeSet::new()).is_universal() {
+            if self.universal_b(&bs) {
                 continue;
             }
             let b_false = bs
@@ -1753,7 +2002,10 @@ impl<'a> Engine<'a> {
         let mut ranges = Vec::new();
         for alt in alts {
             let f = gather(self.b, std::slice::from_ref(alt), &BTreeSet::new());
-            let plain = f.enums.is_empty()
+            // (A `false` alternative takes nothing, though it has no
+            // bounds.)
+            let plain = f.is_false.is_none()
+                && f.enums.is_empty()
                 && f.multiple_of.is_empty()
                 && !f.has_residuals()
                 && f.types().has(Types::INTEGER);
@@ -1932,7 +2184,9 @@ impl Engine<'_> {
         fa.objects
             .iter()
             .filter(|p| {
+                // Names other parts evaluate escape `unevaluatedProperties`.
                 p.patterns.is_empty()
+                    && !p.from_unevaluated
                     && p.additional
                         .as_ref()
                         .is_some_and(|s| matches!(self.a.value(s), Some(Value::Bool(false))))

@@ -2,6 +2,7 @@
 //! set inclusion per direction over the schemas' structure, rules.
 
 pub mod facts;
+pub mod generate;
 pub mod include;
 pub mod load;
 pub mod pair;

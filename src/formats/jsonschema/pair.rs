@@ -71,7 +71,7 @@ fn doc_id(v: &Version, i: usize) -> Option<String> {
         .map(str::to_string)
 }
 
-fn doc_pairs(old: &Version, new: &Version) -> Vec<(usize, usize)> {
+pub(crate) fn doc_pairs(old: &Version, new: &Version) -> Vec<(usize, usize)> {
     let inputs =
         |v: &Version| -> Vec<usize> { (0..v.docs.len()).filter(|&i| v.docs[i].input).collect() };
     let (oi, ni) = (inputs(old), inputs(new));

@@ -51,6 +51,36 @@ fn sources(v: &Validators, members: &[SRef]) -> Vec<Facts> {
     out
 }
 
+/// Up to `n` candidates, the first of each JSON kind first (a slot's
+/// candidates come grouped by kind: nulls and booleans, numbers, strings).
+fn diverse(cands: &[Value], n: usize) -> Vec<&Value> {
+    let kind = |v: &Value| match v {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(_) => 2,
+        Value::String(_) => 3,
+        Value::Array(_) => 4,
+        Value::Object(_) => 5,
+    };
+    let mut out: Vec<&Value> = Vec::new();
+    let mut kinds = [false; 6];
+    for c in cands {
+        if out.len() < n && !kinds[kind(c)] {
+            kinds[kind(c)] = true;
+            out.push(c);
+        }
+    }
+    for c in cands {
+        if out.len() >= n {
+            break;
+        }
+        if !out.iter().any(|o| std::ptr::eq(*o, c)) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn push(out: &mut Vec<Value>, seen: &mut BTreeSet<String>, v: Value) {
     if out.len() < MAX && seen.insert(v.to_string()) {
         out.push(v);
@@ -128,6 +158,8 @@ impl<'a> Sampler<'a> {
                 for b in f.lower.iter().chain(&f.upper) {
                     let k = (b.value / m).floor();
                     xs.extend([k * m, (k + 1.0) * m, (k - 1.0) * m]);
+                    // Off the grid, on both sides of the bound.
+                    xs.extend([(k + 0.5) * m, (k + 1.5) * m, (k - 0.5) * m]);
                 }
             }
         }
@@ -262,7 +294,7 @@ impl<'a> Sampler<'a> {
             .flat_map(|f| f.arrays.iter().map(|p| p.prefix.len()))
             .max()
             .unwrap_or(0)
-            .min(8);
+            .min(32);
         // Per position: candidates from both sides' item schemas.
         let mut slots: Vec<(Vec<Value>, Option<Value>)> = Vec::new();
         for i in (0..prefix_len).map(Some).chain([None]) {
@@ -286,6 +318,43 @@ impl<'a> Sampler<'a> {
             slots.push((few, valid));
         }
         let (rest_cands, rest_valid) = slots.pop().unwrap_or_default();
+        // Distinct items A's schemas past the prefix accept (for lengths
+        // under `uniqueItems`).
+        let rest_refs: Vec<SRef> = fa.iter().flat_map(|f| Self::item_refs(f, None)).collect();
+        let accepted = |x: &Value| {
+            rest_refs
+                .iter()
+                .all(|r| self.va.is_valid(r, x) == Some(true))
+        };
+        let mut distinct: Vec<Value> = rest_cands
+            .iter()
+            .filter(|x| accepted(x))
+            .take(8)
+            .cloned()
+            .collect();
+        // Variants of them, when there are few.
+        let variants: Vec<Value> = distinct
+            .iter()
+            .flat_map(|v| match v {
+                Value::String(s) => ["a", "b", "0", "1"]
+                    .iter()
+                    .map(|c| json!(format!("{s}{c}")))
+                    .collect(),
+                Value::Number(n) => n
+                    .as_f64()
+                    .map(|x| vec![number(x + 1.0), number(x + 2.0), number(x * 2.0 + 3.0)])
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            })
+            .collect();
+        for v in variants {
+            if distinct.len() >= 8 {
+                break;
+            }
+            if !distinct.contains(&v) && accepted(&v) {
+                distinct.push(v);
+            }
+        }
         // A tuple of valid prefix items, then variants at each position.
         let base: Vec<Value> = slots
             .iter()
@@ -296,8 +365,9 @@ impl<'a> Sampler<'a> {
             })
             .collect();
         push(out, seen, Value::Array(base.clone()));
-        for (i, (cands, _)) in slots.iter().enumerate() {
-            for c in cands.iter().take(PER_SLOT) {
+        // Variants at the first positions (the base covers a long tuple).
+        for (i, (cands, _)) in slots.iter().enumerate().take(8) {
+            for c in diverse(cands, PER_SLOT) {
                 let mut t = base.clone();
                 t[i] = c.clone();
                 push(out, seen, Value::Array(t));
@@ -328,10 +398,21 @@ impl<'a> Sampler<'a> {
         for n in lens {
             let mut t = base.clone();
             t.truncate(n);
+            let mut u = t.clone();
             while t.len() < n {
                 t.push(fill.clone());
             }
             push(out, seen, Value::Array(t));
+            if distinct.len() > 1 {
+                let mut i = 0;
+                while u.len() < n && i < distinct.len() {
+                    u.push(distinct[i].clone());
+                    i += 1;
+                }
+                if u.len() == n {
+                    push(out, seen, Value::Array(u));
+                }
+            }
         }
         // Runs of an item each side's `contains` takes, around its counts.
         for (side_a, facts) in [(true, fa), (false, fb)] {
@@ -354,6 +435,24 @@ impl<'a> Sampler<'a> {
                         if k <= 200 {
                             push(out, seen, Value::Array(vec![x.clone(); k]));
                         }
+                    }
+                    // One match beside items A takes that this `contains`
+                    // does not (the other side may count them).
+                    let v = if side_a { self.va } else { self.vb };
+                    let others = distinct
+                        .iter()
+                        .filter(|y| v.is_valid(c, y) == Some(false))
+                        .take(3);
+                    for y in others {
+                        push(out, seen, json!([x.clone(), y.clone()]));
+                        push(out, seen, json!([y.clone(), x.clone()]));
+                    }
+                    let also = distinct
+                        .iter()
+                        .filter(|y| **y != x && v.is_valid(c, y) == Some(true))
+                        .take(2);
+                    for y in also {
+                        push(out, seen, json!([x.clone(), y.clone()]));
                     }
                 }
             }
@@ -435,6 +534,28 @@ impl<'a> Sampler<'a> {
             Ok(Some(w)) => add(&w, &mut names),
             _ => add("wirecompat_extra", &mut names),
         }
+        // A name B's `propertyNames` refuses (and A's accept).
+        let a_names: Vec<SRef> = fa[0].property_names.clone();
+        for pn in fb[0].property_names.iter().take(2) {
+            let mut refused: Vec<String> = self
+                .candidates(&a_names, std::slice::from_ref(pn), &[], 0)
+                .into_iter()
+                .filter_map(|x| match x {
+                    Value::String(n) => Some(n),
+                    _ => None,
+                })
+                .filter(|n| {
+                    self.vb.is_valid(pn, &json!(n)) == Some(false)
+                        && a_names
+                            .iter()
+                            .all(|r| self.va.is_valid(r, &json!(n)) == Some(true))
+                })
+                .collect();
+            refused.sort_by_key(|n| (n.is_empty(), n.len()));
+            if let Some(n) = refused.first() {
+                add(n, &mut names);
+            }
+        }
         // Values per name, and a valid one under A where there is one.
         let main_a = &fa[0];
         let main_b = &fb[0];
@@ -478,22 +599,41 @@ impl<'a> Sampler<'a> {
         }
         // With each name, at each of its values.
         for (n, cands, _) in &slots {
-            for c in cands.iter().take(PER_SLOT) {
+            for c in diverse(cands, PER_SLOT) {
                 let mut o = base.clone();
                 o.insert(n.clone(), c.clone());
                 push(out, seen, Value::Object(o));
             }
         }
-        // Every name at a valid value (for property counts).
+        // Every name at a valid value (for property counts), and every
+        // name that has one.
         let mut full = base.clone();
+        let mut valid_only = base.clone();
         for (n, cands, valid) in &slots {
             if let Some(v) = valid.clone().or_else(|| cands.first().cloned()) {
                 full.insert(n.clone(), v);
             }
+            if let Some(v) = valid {
+                valid_only.insert(n.clone(), v.clone());
+            }
         }
-        push(out, seen, Value::Object(full));
-        // Sizes around every property-count bound, filled with names no
-        // schema declares at a value A takes for such names.
+        push(out, seen, Value::Object(full.clone()));
+        push(out, seen, Value::Object(valid_only.clone()));
+        for n in valid_only.keys() {
+            let mut o = valid_only.clone();
+            o.remove(n);
+            push(out, seen, Value::Object(o));
+        }
+        // Every name but one (a property made required, under a lower
+        // count bound).
+        for n in full.keys() {
+            let mut o = full.clone();
+            o.remove(n);
+            push(out, seen, Value::Object(o));
+        }
+        // Sizes around every property-count bound, filled with declared
+        // names at valid values first, then with names no schema declares
+        // at a value A takes for such names.
         let filler = slots
             .last()
             .and_then(|(_, c, v)| v.clone().or_else(|| c.first().cloned()))
@@ -505,14 +645,63 @@ impl<'a> Sampler<'a> {
                 sizes.extend([n.saturating_sub(1), n, n + 1]);
             }
         }
+        // Names of a pattern of A's, each at a value valid for the first
+        // (a closed object with `patternProperties` holds any number).
+        let pattern_fill: Option<(String, Value)> = patterns.iter().find_map(|p| {
+            let (_, _, valid) = slots
+                .iter()
+                .find(|(n, _, v)| v.is_some() && regexlang::is_match(p, n) == Some(true))?;
+            Some((p.clone(), valid.clone()?))
+        });
         for n in sizes {
             let mut o = base.clone();
+            for (k, v) in &full {
+                if o.len() >= n {
+                    break;
+                }
+                o.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            let mut by_pattern = base.clone();
+            for (k, v) in &valid_only {
+                if by_pattern.len() >= n {
+                    break;
+                }
+                by_pattern.entry(k.clone()).or_insert_with(|| v.clone());
+            }
             let mut i = 0;
             while o.len() < n {
                 o.insert(format!("p{i}"), filler.clone());
                 i += 1;
             }
             push(out, seen, Value::Object(o));
+            // Only the required names, then undeclared ones (a count
+            // reached without an optional property).
+            let mut bare = base.clone();
+            let mut i = 0;
+            while bare.len() < n {
+                bare.insert(format!("p{i}"), filler.clone());
+                i += 1;
+            }
+            push(out, seen, Value::Object(bare));
+            if let Some((p, v)) = &pattern_fill {
+                while by_pattern.len() < n {
+                    let used: Vec<String> = by_pattern.keys().cloned().collect();
+                    let exclude: Vec<String> = used
+                        .iter()
+                        .map(|u| format!("^{}$", regex_syntax::escape(u)))
+                        .collect();
+                    let exclude: Vec<&str> = exclude.iter().map(String::as_str).collect();
+                    match regexlang::find(&[p.as_str()], &exclude) {
+                        Ok(Some(name)) => {
+                            by_pattern.insert(name, v.clone());
+                        }
+                        _ => break,
+                    }
+                }
+                if by_pattern.len() == n {
+                    push(out, seen, Value::Object(by_pattern));
+                }
+            }
         }
     }
 }

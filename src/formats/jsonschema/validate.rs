@@ -122,6 +122,78 @@ impl<'a> Validators<'a> {
         let v = self.validator(s)?;
         crate::guard::catch(|| v.is_valid(instance)).ok()
     }
+
+    /// The crate's errors for `instance` under the subschema at `s`, in
+    /// its order (`None` when the validator cannot be built).
+    pub fn errors(&self, s: &SRef, instance: &Value) -> Option<Vec<Failure>> {
+        let v = self.validator(s)?;
+        Some(
+            v.iter_errors(instance)
+                .map(|e| {
+                    // The keyword's place in its document when the crate
+                    // knows it (through references too), else the path
+                    // from the subschema validated.
+                    let placed = e
+                        .absolute_keyword_location()
+                        .and_then(|u| self.place(u.as_str()));
+                    let (schema_path, keyword) = match placed {
+                        Some((shown, at)) => (shown, Some(at)),
+                        None => {
+                            let p = e.schema_path().as_str();
+                            let ptr = format!("{}{}", s.ptr, p.strip_prefix("/$ref").unwrap_or(p));
+                            let at = (!ptr.contains("/$ref")).then(|| SRef {
+                                file: s.file,
+                                ptr: ptr.clone(),
+                            });
+                            (ptr, at)
+                        }
+                    };
+                    Failure {
+                        message: e.to_string(),
+                        instance_path: e.instance_path().as_str().to_string(),
+                        schema_path,
+                        keyword,
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Validators<'_> {
+    /// An absolute keyword location (`uri#/pointer`) as a pointer in the
+    /// document it belongs to (`file.json#/pointer` for another file of
+    /// the version).
+    fn place(&self, uri: &str) -> Option<(String, SRef)> {
+        let (base, frag) = uri.split_once('#')?;
+        let frag = percent_encoding::percent_decode_str(frag)
+            .decode_utf8_lossy()
+            .into_owned();
+        let at = self.v.resources.get(base)?;
+        let ptr = format!("{}{frag}", at.ptr);
+        let shown = if self.v.docs[at.file].input && self.inputs() == 1 {
+            ptr.clone()
+        } else {
+            format!("{}#{ptr}", self.v.docs[at.file].display)
+        };
+        Some((shown, SRef { file: at.file, ptr }))
+    }
+
+    fn inputs(&self) -> usize {
+        self.v.docs.iter().filter(|d| d.input).count()
+    }
+}
+
+/// One validation error, as the `jsonschema` crate reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub message: String,
+    /// JSON pointer into the instance (empty: the instance itself).
+    pub instance_path: String,
+    /// JSON pointer of the failing keyword in its document.
+    pub schema_path: String,
+    /// The failing keyword's place in the version, when the crate gives it.
+    pub keyword: Option<SRef>,
 }
 
 /// Whether a schema value holds a reference anywhere (data under `enum` or
