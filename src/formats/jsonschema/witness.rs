@@ -173,6 +173,7 @@ fn build(
         reader,
         wv,
         rv,
+        whole_of: format!("{}#", writer.docs[wat.file].display),
         wlabel,
         rlabel,
         spent: Cell::new(0),
@@ -651,6 +652,8 @@ struct Builder<'a> {
     reader: &'a Version,
     wv: &'a Validators<'a>,
     rv: &'a Validators<'a>,
+    /// What a whole document is an instance of: the writer's file.
+    whole_of: String,
     wlabel: &'static str,
     rlabel: &'static str,
     spent: Cell<usize>,
@@ -1099,6 +1102,7 @@ impl Builder<'_> {
             encoding: "instance",
             payload: f.payload.to_string(),
             datum: None,
+            of: Some(self.whole_of.clone()),
             writer_sees,
             reader_sees: format!("invalid under {}: {}", self.rlabel, error_text(&f.error)),
             checked_with: CHECKED_WITH,
@@ -1144,6 +1148,11 @@ impl Builder<'_> {
                     encoding: "instance",
                     payload: c.to_string(),
                     datum: None,
+                    of: Some(format!(
+                        "{}#{}",
+                        self.writer.docs[wschema.file].display,
+                        wschema.ptr
+                    )),
                     writer_sees: format!(
                         "at {}: valid under the {} subschema there (no whole {} document \
                          holding it was confirmed)",
