@@ -17,6 +17,30 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Refuse any file larger than this (bytes, or with K, M or G); the
+    /// error names the file and where the limit fell.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SIZE",
+        default_value = "64M",
+        value_parser = parse_file_size
+    )]
+    pub max_file_size: u64,
+    /// Refuse values, messages or blocks nested deeper than this (JSON,
+    /// Protobuf and Avro IDL sources); at most 100.
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = 64,
+        value_parser = clap::value_parser!(u64).range(1..=wirecompat::limits::HIGHEST_MAX_DEPTH as u64)
+    )]
+    pub max_depth: u64,
+}
+
+fn parse_file_size(s: &str) -> Result<u64, String> {
+    wirecompat::limits::parse_size(s)
 }
 
 #[derive(Debug, Subcommand)]

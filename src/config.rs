@@ -684,11 +684,24 @@ impl From<ConfigError> for crate::Error {
 /// Reads the configuration at `path`.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let display = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ConfigError {
-        file: display.clone(),
-        line: 0,
-        column: 0,
-        message: format!("cannot read: {e}"),
+    let bytes = crate::limits::read(path, &display).map_err(|e| match e {
+        crate::Error::Input {
+            line,
+            column,
+            message,
+            ..
+        } => ConfigError {
+            file: display.clone(),
+            line,
+            column,
+            message,
+        },
+        crate::Error::Usage(message) => ConfigError {
+            file: display.clone(),
+            line: 0,
+            column: 0,
+            message,
+        },
     })?;
     match std::str::from_utf8(&bytes) {
         Ok(text) => parse(text, &display),

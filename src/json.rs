@@ -5,10 +5,9 @@
 
 use std::fmt;
 
-/// Values nested deeper than this are refused, so that a hostile file cannot
-/// exhaust the stack of this parser or of the libraries that read the same
-/// text (`serde_json` stops at the same depth).
-pub const MAX_DEPTH: usize = 128;
+/// Values nested deeper than the run's depth limit ([`crate::limits`]) are
+/// refused, so that a hostile file cannot exhaust the stack of this parser
+/// or of the libraries that read the same text.
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -158,8 +157,13 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Node, ParseError> {
-        if depth > MAX_DEPTH {
-            return Err(self.err(&format!("JSON nested deeper than {MAX_DEPTH} levels")));
+        let max = crate::limits::get().max_depth;
+        if depth > max {
+            return Err(self.err(&format!(
+                "JSON nested deeper than the depth limit of {max} (raise it with --max-depth, \
+                 up to {})",
+                crate::limits::HIGHEST_MAX_DEPTH
+            )));
         }
         let start = self.i;
         let value = match self.b.get(self.i) {
@@ -409,7 +413,7 @@ mod tests {
         assert_eq!(e.offset, 12);
         assert!(parse("[1] x").is_err());
         assert!(parse("\"abc").is_err());
-        let deep = "[".repeat(MAX_DEPTH + 2);
+        let deep = "[".repeat(crate::limits::DEFAULT_MAX_DEPTH + 2);
         assert!(parse(&deep).unwrap_err().message.contains("nested deeper"));
     }
 

@@ -11,6 +11,7 @@ pub mod formats;
 pub mod guard;
 pub mod json;
 pub mod level;
+pub mod limits;
 pub mod registry;
 pub mod repo;
 pub mod report;

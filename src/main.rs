@@ -41,6 +41,31 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    wirecompat::limits::set(wirecompat::limits::Limits {
+        max_file_size: cli.max_file_size,
+        max_depth: cli.max_depth as usize,
+    });
+    // The parsers wirecompat reads with recurse once per level of nesting;
+    // with the depth limit, these stacks hold any input (tests/bad_input.rs
+    // checks the highest limit in every format).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
+        .build_global();
+    match std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || run(cli))
+        .map(|h| h.join())
+    {
+        Ok(Ok(code)) => code,
+        _ => ExitCode::from(2),
+    }
+}
+
+/// Stack of the main work and of rayon's threads (address space, only
+/// touched as deep as a run goes).
+const STACK: usize = 256 << 20;
+
+fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(*args),
         Command::Init { force } => init(force),

@@ -190,7 +190,9 @@ fn every_bad_input_ends_as_its_case_says() {
         }
         let ok_case = c.name.starts_with("ok_");
         if ok_case && r.code != Some(0) {
-            failures.push(format!("{label}: a valid input must compare equal to itself: {got}"));
+            failures.push(format!(
+                "{label}: a valid input must compare equal to itself: {got}"
+            ));
         }
         if !ok_case && r.code != Some(2) {
             failures.push(format!("{label}: must exit 2: {got}"));

@@ -12,27 +12,38 @@ use crate::window::WindowReport;
 
 /// The lines a location covers (a short element whole, a long one by its
 /// first line), without trailing whitespace.
-fn snippet(sources: &BTreeMap<String, String>, loc: &Option<Location>) -> String {
+/// Byte offsets where each line of a source starts, made once per file
+/// and report: a file of 100,000 fields may carry as many findings.
+type LineStarts<'a> = BTreeMap<&'a str, Vec<usize>>;
+
+fn snippet<'a>(
+    sources: &'a BTreeMap<String, String>,
+    starts: &mut LineStarts<'a>,
+    loc: &Option<Location>,
+) -> String {
     let Some(l) = loc else { return String::new() };
     if !l.has_position() {
         return String::new();
     }
-    let Some(text) = sources.get(&l.path) else {
+    let Some((path, text)) = sources.get_key_value(&l.path) else {
         return String::new();
     };
+    let starts = starts.entry(path.as_str()).or_insert_with(|| {
+        std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect()
+    });
     let first = l.line as usize;
     let last = if l.end_line >= l.line && l.end_line - l.line <= 2 {
         l.end_line as usize
     } else {
         first
     };
+    let Some(&from) = starts.get(first - 1) else {
+        return String::new();
+    };
     let mut out = String::new();
-    for (i, line) in text
-        .lines()
-        .skip(first - 1)
-        .take(last + 1 - first)
-        .enumerate()
-    {
+    for (i, line) in text[from..].lines().take(last + 1 - first).enumerate() {
         let at = if i == 0 { l.column as usize } else { 1 };
         out.push_str(&clip(line.trim_end(), at));
         out.push('\n');
@@ -62,9 +73,14 @@ fn clip(line: &str, at: usize) -> String {
     out
 }
 
-fn diff_block(r: &Report, f: &Finding, out: &mut String) {
-    let old = snippet(&r.sources.old, &f.old);
-    let new = snippet(&r.sources.new, &f.new);
+fn diff_block<'a>(
+    r: &'a Report,
+    f: &Finding,
+    starts: &mut (LineStarts<'a>, LineStarts<'a>),
+    out: &mut String,
+) {
+    let old = snippet(&r.sources.old, &mut starts.0, &f.old);
+    let new = snippet(&r.sources.new, &mut starts.1, &f.new);
     if old.is_empty() && new.is_empty() {
         return;
     }
@@ -189,6 +205,7 @@ fn findings_block(r: &Report, guarded: bool, old: Option<&str>, out: &mut String
         let key = f.anchor().map(|l| l.path.as_str()).unwrap_or("");
         groups.entry(key).or_default().push(f);
     }
+    let mut starts = (LineStarts::new(), LineStarts::new());
     for (path, findings) in groups {
         let _ = writeln!(out, "\n{path}");
         for f in findings {
@@ -225,7 +242,7 @@ fn findings_block(r: &Report, guarded: bool, old: Option<&str>, out: &mut String
             if f.breaks.is_empty() && f.unknown.is_empty() && f.severity != Severity::Info {
                 let _ = writeln!(out, "    breaks no direction today");
             }
-            diff_block(r, f, out);
+            diff_block(r, f, &mut starts, out);
             witness_block(f, out);
             let _ = writeln!(out, "    safe change: {}", f.advice);
         }

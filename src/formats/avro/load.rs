@@ -132,7 +132,7 @@ pub fn load(input: &Path, opts: &LoadOptions) -> Result<Schema, Error> {
 fn read_file(dir: &Path, name: &str, opts: &LoadOptions) -> Result<File, Error> {
     let path = dir.join(name);
     let display = name.to_string();
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, &e))?;
+    let bytes = crate::limits::read(&path, &display)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_string(),
@@ -143,6 +143,7 @@ fn read_file(dir: &Path, name: &str, opts: &LoadOptions) -> Result<File, Error> 
         }
     };
     if name.ends_with(".avdl") {
+        crate::limits::check_nesting(&text, &display)?;
         let mut idl = avdl::Idl::new();
         for inc in &opts.includes {
             idl.import_dir(inc.clone());

@@ -389,11 +389,23 @@ impl<'a> Engine<'a> {
     /// Record (or message request) fields: each reader field takes the
     /// writer field of its name or of one of its aliases, or its default.
     pub fn fields(&mut self, wf: &[Field], rf: &[Field], writer_at: &At, path: &str) {
+        // The writer's fields by name (the first of a name, as a scan
+        // finds it): a record of 100,000 fields is matched in linear time.
+        let mut by_name: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(wf.len());
+        for (i, w) in wf.iter().enumerate() {
+            by_name.entry(w.name.as_str()).or_insert(i);
+        }
         for r in rf {
-            let w = wf
-                .iter()
-                .find(|w| w.name == r.name)
-                .or_else(|| wf.iter().find(|w| r.aliases.contains(&w.name)));
+            let w = by_name.get(r.name.as_str()).map(|&i| &wf[i]).or_else(|| {
+                // The first writer field, in the writer's order, that the
+                // reader's field names as an alias.
+                r.aliases
+                    .iter()
+                    .filter_map(|a| by_name.get(a.as_str()).copied())
+                    .min()
+                    .map(|i| &wf[i])
+            });
             let fpath = format!("{path}/fields/{}", r.index);
             match w {
                 Some(w) => {

@@ -85,7 +85,9 @@ pub fn check(schema: &Schema) -> Result<(), Error> {
             if let Some(d) = &f.default {
                 let ok = match &f.ty.ty {
                     // Any branch: a later one is AV203's warning.
-                    Ty::Union(bs) => bs.iter().any(|b| valid_default(d, b, schema, false).is_ok()),
+                    Ty::Union(bs) => bs
+                        .iter()
+                        .any(|b| valid_default(d, b, schema, false).is_ok()),
                     _ => valid_default(d, &f.ty, schema, false).is_ok(),
                 };
                 if !ok {
@@ -159,9 +161,7 @@ pub fn check(schema: &Schema) -> Result<(), Error> {
                         schema,
                         fi,
                         m.value.get("one-way").unwrap_or(&m.value),
-                        format!(
-                            "one-way message `{name}` must have a null response and no errors"
-                        ),
+                        format!("one-way message `{name}` must have a null response and no errors"),
                     ));
                 }
             }

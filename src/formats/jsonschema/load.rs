@@ -300,7 +300,7 @@ pub fn load(input: &Path, opts: &LoadOptions) -> Result<Version, Error> {
 }
 
 fn read_text(path: &Path, display: &str) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    let bytes = crate::limits::read(path, display)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(t) => Ok(t.to_string()),

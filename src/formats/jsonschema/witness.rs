@@ -1150,8 +1150,7 @@ impl Builder<'_> {
                     datum: None,
                     of: Some(format!(
                         "{}#{}",
-                        self.writer.docs[wschema.file].display,
-                        wschema.ptr
+                        self.writer.docs[wschema.file].display, wschema.ptr
                     )),
                     writer_sees: format!(
                         "at {}: valid under the {} subschema there (no whole {} document \

@@ -37,9 +37,6 @@ pub struct LoadOptions {
 /// Extensions treated as binary descriptor sets.
 const DESCRIPTOR_SET_EXTENSIONS: &[&str] = &["binpb", "pb", "bin", "desc", "protoset", "fds"];
 
-/// Source files larger than this are refused (protox refuses larger too).
-const MAX_SOURCE_BYTES: u64 = 512 * 1024 * 1024;
-
 // Descriptor field numbers used in source-info paths.
 mod tag {
     pub const FILE_PACKAGE: i32 = 2;
@@ -300,23 +297,14 @@ fn walk_protos(dir: &Path) -> Result<Vec<String>, Error> {
     Ok(out)
 }
 
-fn read_source(path: &Path) -> Result<String, Error> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
-    if meta.len() > MAX_SOURCE_BYTES {
-        return Err(Error::input(
-            path.display().to_string(),
-            0,
-            0,
-            format!(
-                "file is {} bytes, over the limit of {MAX_SOURCE_BYTES}",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+fn read_source(path: &Path, display: &str) -> Result<String, Error> {
+    let bytes = crate::limits::read(path, display)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
+        Ok(s) => {
+            crate::limits::check_nesting(s, display)?;
+            Ok(s.to_string())
+        }
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
             let text = String::from_utf8_lossy(good);
@@ -825,7 +813,7 @@ fn load_sources(root: &Path, names: Vec<String>, opts: &LoadOptions) -> Result<V
         .par_iter()
         .map(|name| {
             let path = root.join(name);
-            let text = read_source(&path)?;
+            let text = read_source(&path, name)?;
             parse_one(name, name.clone(), &text, true)
         })
         .collect();
@@ -853,8 +841,9 @@ fn load_sources(root: &Path, names: Vec<String>, opts: &LoadOptions) -> Result<V
                 for dir in &search {
                     let p = dir.join(dep);
                     if p.is_file() {
-                        let text = read_source(&p)?;
-                        return parse_one(dep, p.display().to_string(), &text, false);
+                        let display = p.display().to_string();
+                        let text = read_source(&p, &display)?;
+                        return parse_one(dep, display, &text, false);
                     }
                 }
                 if let Some(f) = wkt.get_file_by_name(dep) {
@@ -1116,15 +1105,24 @@ fn at_entry(e: Error, set: &str, entries: &Entries) -> Error {
                 ),
             ),
             None if path == set => Error::input(path, 0, 0, message),
-            None => Error::input(set.to_string(), 0, 0, format!("at byte 0 ({path}): {message}")),
+            None => Error::input(
+                set.to_string(),
+                0,
+                0,
+                format!("at byte 0 ({path}): {message}"),
+            ),
         },
         other => other,
     }
 }
 
+/// A `file` entry of a FileDescriptorSet: the offset of its tag, of its
+/// bytes, and their length.
+type Entry = (usize, usize, usize);
+
 /// Walks the top level of a FileDescriptorSet: each `file` entry's offset,
 /// or the byte where the encoding breaks and why.
-fn set_entries(bytes: &[u8]) -> Result<Vec<(usize, usize, usize)>, (usize, String)> {
+fn set_entries(bytes: &[u8]) -> Result<Vec<Entry>, (usize, String)> {
     let varint = |i: &mut usize| -> Result<u64, (usize, String)> {
         let start = *i;
         let mut v: u64 = 0;
@@ -1162,20 +1160,25 @@ fn set_entries(bytes: &[u8]) -> Result<Vec<(usize, usize, usize)>, (usize, Strin
             _ => {
                 return Err((
                     start,
-                    format!("record {number} has wire type {wt}, which a descriptor set never uses"),
+                    format!(
+                        "record {number} has wire type {wt}, which a descriptor set never uses"
+                    ),
                 ));
             }
         }
         if i > bytes.len() {
-            return Err((start, format!("record {number} runs past the end of the data")));
+            return Err((
+                start,
+                format!("record {number} runs past the end of the data"),
+            ));
         }
     }
     Ok(out)
 }
 
 fn load_descriptor_set(path: &Path) -> Result<(Vec<Parsed>, Entries), Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
     let display = path.display().to_string();
+    let bytes = crate::limits::read(path, &display)?;
     let at_byte = |offset: usize, msg: String| {
         Error::input(
             display.clone(),
@@ -1596,6 +1599,7 @@ impl Builder<'_> {
             message_set_wire_format: opts.and_then(|o| o.message_set_wire_format) == Some(true),
             json_format,
             json_format_span,
+            names: Default::default(),
         });
         for (i, e) in m.extension.iter().enumerate() {
             let epath = extend(path, &[tag::MSG_EXTENSION, i as i32]);

@@ -310,9 +310,36 @@ pub struct Message {
     pub message_set_wire_format: bool,
     pub json_format: JsonFormat,
     pub json_format_span: Span,
+    /// Field indices by name and by JSON name, built on first use: rules
+    /// look fields up by name, and a message may have 100,000 of them.
+    pub names: std::sync::OnceLock<FieldNames>,
+}
+
+/// Indices into a message's fields by name and by JSON name (the first of
+/// each, in number order).
+#[derive(Debug, Clone, Default)]
+pub struct FieldNames {
+    pub by_name: std::collections::HashMap<Box<str>, usize>,
+    pub by_json_name: std::collections::HashMap<Box<str>, usize>,
 }
 
 impl Message {
+    fn names(&self) -> &FieldNames {
+        self.names.get_or_init(|| {
+            let mut n = FieldNames::default();
+            for (i, f) in self.fields.iter().enumerate() {
+                n.by_name.entry(f.name.clone()).or_insert(i);
+                n.by_json_name.entry(f.json_name.clone()).or_insert(i);
+            }
+            n
+        })
+    }
+
+    /// The first field (by number) whose JSON name is `key`.
+    pub fn field_by_json_name(&self, key: &str) -> Option<&Field> {
+        self.names().by_json_name.get(key).map(|&i| &self.fields[i])
+    }
+
     pub fn field(&self, number: i32) -> Option<&Field> {
         self.fields
             .binary_search_by_key(&number, |f| f.number)
@@ -321,7 +348,7 @@ impl Message {
     }
 
     pub fn field_by_name(&self, name: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| &*f.name == name)
+        self.names().by_name.get(name).map(|&i| &self.fields[i])
     }
 
     pub fn number_reserved(&self, n: i32) -> bool {

@@ -123,13 +123,16 @@ fn message(m: &DescriptorProto, path: Vec<i32>, proto3: bool) -> Option<Problem>
         {
             return Some(Problem {
                 path: at(&fp, &[FIELD_TYPE]),
-                message: format!("field `{}` has type {t}, which is not a field type", f.name()),
+                message: format!(
+                    "field `{}` has type {t}, which is not a field type",
+                    f.name()
+                ),
             });
         }
         // string, group, message, bytes cannot be packed.
         if f.options.as_ref().and_then(|o| o.packed) == Some(true)
             && (f.label() != prost_types::field_descriptor_proto::Label::Repeated
-                || matches!(f.r#type, Some(9 | 10 | 11 | 12)))
+                || matches!(f.r#type, Some(9..=12)))
         {
             return Some(Problem {
                 path: at(&fp, &[FIELD_OPTIONS]),

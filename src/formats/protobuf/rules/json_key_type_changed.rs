@@ -43,10 +43,7 @@ pub static RULE: PbRule = PbRule {
 
 /// The reader's field that a key is read into: by JSON name, then by name.
 fn by_key<'a>(m: &'a Message, key: &str) -> Option<&'a Field> {
-    m.fields
-        .iter()
-        .find(|f| &*f.json_name == key)
-        .or_else(|| m.field_by_name(key))
+    m.field_by_json_name(key).or_else(|| m.field_by_name(key))
 }
 
 /// Whether a JSON value written for field `w` reads into field `r` with its
