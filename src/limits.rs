@@ -139,6 +139,40 @@ pub fn read(path: &Path, display: &str) -> Result<Vec<u8>, Error> {
     Ok(buf)
 }
 
+/// Refuses a file of the tree at `root` that is a symbolic link leading
+/// outside it: a schema repository must not make a check read, say,
+/// `/etc/passwd`. Links that stay inside the tree are read.
+pub fn within(root: &Path, path: &Path, display: &str) -> Result<(), Error> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(()); // reading it will say what is wrong
+    };
+    if !meta.file_type().is_symlink() {
+        return Ok(());
+    }
+    let target = std::fs::canonicalize(path).map_err(|e| {
+        Error::input(
+            display,
+            0,
+            0,
+            format!("a symbolic link that leads nowhere readable: {e}"),
+        )
+    })?;
+    let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, &e))?;
+    if target.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(Error::input(
+            display,
+            0,
+            0,
+            format!(
+                "a symbolic link that leads outside the tree being checked (to {}): refused",
+                target.display()
+            ),
+        ))
+    }
+}
+
 /// Checks that the blocks of a C-like source (Protobuf, Avro IDL) nest no
 /// deeper than the depth limit, before a parser that recurses per level
 /// reads it. Brackets inside strings and comments do not count.

@@ -158,6 +158,9 @@ case("protobuf", "unimported_type", {
 case("protobuf", "import_escapes_root", {
     "import_escapes_root/a.proto": P3 + 'import "../../../etc/passwd";\nmessage A {}\n',
 })
+case("protobuf", "import_absolute_path", {
+    "import_absolute_path/a.proto": P3 + 'import "/etc/passwd";\nmessage A {}\n',
+})
 case("protobuf", "error_in_imported_file", {
     "error_in_imported_file/a.proto": P3 + 'import "b.proto";\nmessage A {\n  B b = 1;\n}\n',
     "error_in_imported_file/b.proto": P3 + "message B {\n  string x = ;\n}\n",
@@ -208,6 +211,31 @@ def field(name, number, typ, label=1, type_name=None):
     return body
 
 
+# The input cargo fuzz found (protobuf_descriptor_set), as it found it.
+FUZZ_UNKNOWN_SYNTAX = (
+    "0af0050a096e65772e70726f746f120663726d2e763122d5010a08437573746f6d6572120e0a"
+    "0269641801200128095202696412100a03616765180320012803520361676512210a0c646973"
+    "706c61795f6e616d65180420012809520b646973706c61794e616d6512100a03666178180520"
+    "012809520366617812140a0570686f6e65180620012809520570686f6e6512140a05656d6169"
+    "6c1807200128095205656d61696c12250a0e726566657272616c5f636f646573180820032809"
+    "520d726566657272616c436f646573121f0a0b76697369745f636f756e74180920012803520a"
+    "7669736974436f756e744afa030a06120400000c010a080a0102120301000f0a0a0a02040012"
+    "0403000c010a0a0a0304000112030308100a0b0a040400020012030402100a0c0a0504000200"
+    "01120304090b0a0c0a0504000200031203040e0f0a0c0a05040002000512030402080a0b0a04"
+    "0400020112030502100a0c0a050400020101120305080b0a0c0a0504000201031203050e0f0a"
+    "0c0a05040002010512030502070a0b0a0404000202120306021a0a0c0a050400020201120306"
+    "09150a0c0a05040002020312030618190a0c0a05040002020512030602080a0b0a0404000203"
+    "12030702110a0c0a050400020301120307090c0a0c0a0504000203031203070f100a0c0a0504"
+    "0002030512030702080a0b0a040400020412030802130a0c0a050400020401120308090e0a0c"
+    "0a05040002040312030811120a0c0a05040002040512030802080a0b0a040400020512030902"
+    "130a0c0a050400020501120309090e0a0c0a05040002050312030911120a0c0a050400020505"
+    "12030902080a0b0a040400020612030a02250a0c0a05040002060112030a12200a0c0a050400"
+    "02060312030a23240a0c0a05040002060412030a020a0a0c0a05040002060512030a0b110a0b"
+    "0a040400020712030b02180a0c0a05040002070112030b08130a0c0a05040002070312030b16"
+    "170a0c0a05040002070512030b02070a080a010c1203000012620670726f746f34"
+)
+
+
 good_file = file_proto(b"a.proto", b"t.v1", [message(b"M", [field(b"a", 1, 9)])])
 descriptor = {
     "set_truncated_length": ld(1, good_file)[:-5],
@@ -227,6 +255,10 @@ descriptor = {
     "set_deep_nesting": b"\x0a\x05" * 3000,
     "set_empty": b"",
     "ok_set_one_file": ld(1, good_file),
+    # prost-reflect 0.16 panicked on a syntax it does not know (found by
+    # cargo fuzz, target protobuf_descriptor_set).
+    "set_unknown_syntax": ld(1, file_proto(b"a.proto", b"t", [message(b"M")]) + ld(12, b"proto4")),
+    "fuzz_unknown_syntax": bytes.fromhex(FUZZ_UNKNOWN_SYNTAX),
 }
 for name, body in descriptor.items():
     one("descriptor", name, "binpb", body)
@@ -321,6 +353,9 @@ avdl = {
     "idl_invalid_utf8": b"protocol P {\n  // caf\xe9\n  record R { int a; }\n}\n",
     "idl_garbage": bytes(range(256)) * 2,
     "idl_empty": "",
+    # avdl leaks its parse state on this error (found by cargo fuzz, target
+    # avro_idl, as a leak: a library's, freed when the process ends).
+    "fuzz_idl_unterminated_record": "protocol P {\n  record R {\n    int a;\n",
     "idl_deep_nesting_over_limit": "protocol P {\n  record R {\n    " + "array<" * 200 + "int" + ">" * 200 + " a;\n  }\n}\n",
 }
 for name, body in avdl.items():
@@ -447,6 +482,25 @@ config = {
 for name, body in config.items():
     case("config", name, {f"{name}/wirecompat.toml": body})
 
+# Symbolic links out of the tree being compared: refused, naming the link.
+for group, ext in (("protobuf", "proto"), ("avro", "avsc"), ("jsonschema", "json")):
+    case(group, "symlink_out_of_root", {
+        f"symlink_out_of_root/a.{ext}": ("symlink", "/etc/passwd"),
+    })
+case("protobuf", "ok_symlink_inside_root", {
+    "ok_symlink_inside_root/real/a.proto.txt": P3 + "message A {}\n",
+    "ok_symlink_inside_root/b.proto": ("symlink", "real/a.proto.txt"),
+})
+
+# Limits given on the command line (the .args file), and what each says.
+one("protobuf", "file_over_size_limit", "proto", P3 + "// " + "x" * 3000 + "\nmessage M {}\n", ["--max-file-size", "2K"])
+one("avro", "file_over_size_limit", "avsc", '{"type": "record", "name": "R", "doc": "' + "x" * 3000 + '", "fields": []}\n', ["--max-file-size", "2K"])
+one("jsonschema", "file_over_size_limit", "json", '{"description": "' + "x" * 3000 + '"}\n', ["--max-file-size", "2K"])
+one("jsonschema", "depth_over_lowered_limit", "json", '{"items": ' * 12 + "{}" + "}" * 12 + "\n", ["--max-depth", "10"])
+one("avro", "ok_depth_at_highest_limit", "avsc", '{"type": "array", "items": ' * 99 + '"int"' + "}" * 99 + "\n", ["--max-depth", "100"])
+one("jsonschema", "ok_depth_at_highest_limit", "json", '{"items": ' * 99 + "{}" + "}" * 99 + "\n", ["--max-depth", "100"])
+one("avro", "ok_idl_depth_at_highest_limit", "avdl", "protocol P {\n  record R { " + "array<" * 97 + "int" + ">" * 97 + " a; }\n}\n", ["--max-depth", "100"])
+
 
 def write():
     for group in ("protobuf", "descriptor", "avro", "jsonschema", "config"):
@@ -462,6 +516,9 @@ def write():
         for rel, body in files.items():
             p = os.path.join(ROOT, group, rel)
             os.makedirs(os.path.dirname(p), exist_ok=True)
+            if isinstance(body, tuple) and body[0] == "symlink":
+                os.symlink(body[1], p)
+                continue
             data = body.encode() if isinstance(body, str) else body
             with open(p, "wb") as f:
                 f.write(data)

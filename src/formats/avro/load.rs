@@ -84,6 +84,9 @@ pub fn load(input: &Path, opts: &LoadOptions) -> Result<Schema, Error> {
                 "no .avsc, .avpr or .avdl files in this directory",
             ));
         }
+        for name in &names {
+            crate::limits::within(input, &input.join(name), name)?;
+        }
         (input.to_path_buf(), names)
     } else {
         if !input.exists() {
@@ -163,7 +166,19 @@ fn read_file(dir: &Path, name: &str, opts: &LoadOptions) -> Result<File, Error> 
                 .map(|l| l.offset())
                 .unwrap_or(0);
             let (l, c) = LineIndex::new(&text).line_col(offset);
-            Error::input(display.clone(), l, c, report.to_string())
+            // avdl says "parse IDL source"; its label and help say what.
+            let mut msg = report.to_string();
+            let label = report
+                .labels()
+                .and_then(|mut l| l.next())
+                .and_then(|l| l.label().map(str::to_string));
+            if let Some(label) = label {
+                msg = format!("{msg}: {label}");
+            }
+            if let Some(help) = report.help() {
+                msg = format!("{msg} ({help})");
+            }
+            Error::input(display.clone(), l, c, msg)
         })?;
         return Ok(File {
             name: name.to_string(),

@@ -287,6 +287,7 @@ pub fn load(input: &Path, opts: &LoadOptions) -> Result<Version, Error> {
     };
     for name in &names {
         let path = root_dir.join(name);
+        crate::limits::within(&root_dir, &path, name)?;
         add_doc(&mut v, &path, name.clone(), true, opts)?;
     }
     // Resolve references; a reference may pull in more files.
@@ -572,6 +573,18 @@ fn resolve_ref(v: &mut Version, at: &SRef, r: &str, opts: &LoadOptions) -> Resul
             let path = target
                 .to_file_path()
                 .map_err(|_| err_at(v, &here, format!("cannot read reference {r:?}")))?;
+            // Outside the root is refused before the file system is asked
+            // (the URL has its `..` resolved already).
+            if !path.starts_with(&v.root_dir) {
+                return Err(err_at(
+                    v,
+                    &here,
+                    format!(
+                        "reference {r:?} leaves the root {}: refused",
+                        v.root_dir.display()
+                    ),
+                ));
+            }
             let path = std::fs::canonicalize(&path).map_err(|e| {
                 err_at(
                     v,

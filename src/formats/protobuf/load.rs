@@ -237,6 +237,9 @@ pub fn load(input: &Path, opts: &LoadOptions) -> Result<Schema, Error> {
                     "no .proto files in this directory",
                 ));
             }
+            for name in &names {
+                crate::limits::within(&dir, &dir.join(name), name)?;
+            }
             load_sources(&dir, names, opts)?
         }
         InputKind::ProtoFile(file) => {
@@ -330,6 +333,17 @@ fn parse_one(name: &str, display: String, text: &str, in_root: bool) -> Result<P
             None => line_col(src, src.len()),
         };
         let mut msg = e.to_string();
+        // protox 0.10 calls a bad import path (a string) "invalid group
+        // name"; say what its help says.
+        if msg == "invalid group name"
+            && e.span()
+                .and_then(|r| src.get(r))
+                .is_some_and(|t| t.starts_with(['"', '\'']))
+        {
+            msg = "invalid import path: imports may not contain backslashes, repeated forward \
+                   slashes, '.' or '..' components (nor leave the include path)"
+                .into();
+        }
         if lowered.is_some() {
             msg = msg
                 .replace("proto3 syntax", "editions")
@@ -1211,6 +1225,7 @@ fn load_descriptor_set(path: &Path) -> Result<(Vec<Parsed>, Entries), Error> {
         .map(|(f, r)| (f.name.clone().unwrap_or_default(), r.0))
         .collect();
     let mut out = Vec::with_capacity(set.file.len());
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(entries.len());
     for (i, mut fdp) in set.file.into_iter().enumerate() {
         let name = fdp.name.clone().unwrap_or_default();
         if name.is_empty() {
@@ -1224,6 +1239,20 @@ fn load_descriptor_set(path: &Path) -> Result<(Vec<Parsed>, Entries), Error> {
                 ),
             ));
         }
+        if let Some(&first) = seen.get(&name) {
+            return Err(Error::input(
+                display,
+                0,
+                0,
+                format!(
+                    "at byte {} (file #{i}, \"{name}\"): the set holds a file of this name \
+                     already (file #{first}, at byte {})",
+                    records.get(i).map(|r| r.0).unwrap_or(0),
+                    entries[first].1
+                ),
+            ));
+        }
+        seen.insert(name.clone(), i);
         if !matches!(
             fdp.syntax.as_deref(),
             None | Some("proto2") | Some("proto3") | Some("editions")
@@ -1406,7 +1435,7 @@ fn compile(mut files: Vec<Parsed>, root_label: &str) -> Result<Schema, Error> {
                 .expect("every linked file is in the pool");
             build_file(idx, p, fd.file_descriptor_proto())
         })
-        .collect();
+        .collect::<Result<_, Error>>()?;
 
     let mut schema = Schema::default();
     for (p, part) in files.iter().zip(parts) {
@@ -1501,6 +1530,9 @@ struct Builder<'a> {
     p: &'a Parsed,
     package: &'a str,
     out: FilePart,
+    /// The first thing protoc refuses that only resolved types and
+    /// features show: where (a source-info path) and what.
+    problem: std::cell::RefCell<Option<(Vec<i32>, String)>>,
 }
 
 impl Builder<'_> {
@@ -1662,6 +1694,20 @@ impl Builder<'_> {
         let repeated = f.label == Some(3);
         let required = f.label == Some(2) || features.field_presence == Some(3);
         let is_message = matches!(kind, Kind::Message(_));
+        let own_presence = self
+            .p
+            .edition
+            .as_ref()
+            .and_then(|e| e.features.get(path))
+            .and_then(|own| own.field_presence);
+        if is_message && own_presence == Some(2) {
+            self.problem.borrow_mut().get_or_insert_with(|| {
+                (
+                    path.to_vec(),
+                    format!("message field `{name}` cannot have implicit presence"),
+                )
+            });
+        }
         let presence = if required {
             Presence::Required
         } else if is_message || features.field_presence != Some(2) {
@@ -1834,7 +1880,13 @@ impl Builder<'_> {
     }
 }
 
-fn build_file(idx: usize, p: &Parsed, fdp: &FileDescriptorProto) -> FilePart {
+/// The model of one linked file, or the first thing in it protoc refuses
+/// that only a linked file shows (resolved types, interpreted options).
+fn build_file(idx: usize, p: &Parsed, fdp: &FileDescriptorProto) -> Result<FilePart, Error> {
+    let proto3 = p.edition.is_none() && fdp.syntax.as_deref() == Some("proto3");
+    if let Some(problem) = super::validate::file(fdp, proto3) {
+        return Err(located(&p.display, &p.locs, &problem.path, problem.message));
+    }
     let package = fdp.package.as_deref().unwrap_or("");
     let base = syntax_features(fdp, p.edition.as_ref());
     let mut b = Builder {
@@ -1842,6 +1894,7 @@ fn build_file(idx: usize, p: &Parsed, fdp: &FileDescriptorProto) -> FilePart {
         p,
         package,
         out: FilePart::default(),
+        problem: Default::default(),
     };
     let file_features = b.features_at(&base, &[]);
     for (i, m) in fdp.message_type.iter().enumerate() {
@@ -1857,7 +1910,10 @@ fn build_file(idx: usize, p: &Parsed, fdp: &FileDescriptorProto) -> FilePart {
         let ext = b.field(e, package, &[tag::FILE_EXTENSION, i as i32], &file_features);
         b.out.extensions.push(ext);
     }
-    b.out
+    if let Some((path, message)) = b.problem.take() {
+        return Err(located(&p.display, &p.locs, &path, message));
+    }
+    Ok(b.out)
 }
 
 fn join(scope: &str, name: &str) -> String {
