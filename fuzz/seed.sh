@@ -14,12 +14,12 @@ seed() { # target file [prefix-byte]
   if [ $# -ge 3 ]; then { printf "$3"; cat "$2"; } > "$out"; else cp "$2" "$out"; fi
   n=$((n + 1))
 }
-while IFS= read -r -d '' f; do seed protobuf_source "$f"; done < <(find $T -name '*.proto' -print0)
+while IFS= read -r -d '' f; do seed protobuf_source "$f"; done < <(find $T -type f -name '*.proto' -print0)
 cargo run -q --release --bin make_descriptor_seeds -- $T $C/protobuf_descriptor_set || true
-while IFS= read -r -d '' f; do seed avro_json "$f" '\x01'; done < <(find $T -name '*.avsc' -print0)
+while IFS= read -r -d '' f; do seed avro_json "$f" '\x01'; done < <(find $T -type f -name '*.avsc' -print0)
 while IFS= read -r -d '' f; do seed avro_json "$f" '\x00'; done < <(find $T -name '*.avpr' -print0)
 while IFS= read -r -d '' f; do seed avro_idl "$f"; done < <(find $T -name '*.avdl' -print0)
-while IFS= read -r -d '' f; do seed jsonschema "$f"; done < <(find $T/jsonschema -name '*.json' -print0)
+while IFS= read -r -d '' f; do seed jsonschema "$f"; done < <(find $T/jsonschema -type f -name '*.json' -print0)
 while IFS= read -r -d '' f; do seed config "$f"; done < <(find $T .. -maxdepth 3 -name '*.toml' -not -path '*/target/*' -print0)
 # Pairs: a format byte, OLD, a line "--", NEW.
 pair() { # selector old new
