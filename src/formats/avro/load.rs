@@ -769,31 +769,61 @@ fn validate(schema: &Schema) -> Result<(), Error> {
     Ok(())
 }
 
-/// An apache-avro refusal, placed at the first element of the file that the
-/// message names (a field or type name), else at the file's start.
+/// An apache-avro refusal, placed at the element of the file that the
+/// message names (a field or type name), else at the file's start. Names the
+/// message quotes in backticks come first (apache-avro writes "field `a` in
+/// `R`"), then names it mentions as words; records and fields are visited in
+/// a fixed order so that the place does not change from run to run.
 fn avro_error(schema: &Schema, fi: usize, message: &str) -> Error {
     let f = &schema.files[fi];
-    let mut best: Option<At> = None;
-    let mut consider = |at: &At, name: &str| {
-        if best.is_none() && !name.is_empty() && message.contains(name) && at.file == fi {
-            best = Some(at.clone());
-        }
+    let quoted = |name: &str| message.contains(&format!("`{name}`"));
+    let word = |name: &str| {
+        message.match_indices(name).any(|(i, _)| {
+            let before = message[..i].chars().next_back();
+            let after = message[i + name.len()..].chars().next();
+            let edge = |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            edge(before) && edge(after)
+        })
     };
     let about_default = message.contains("default");
-    for n in schema.named.values() {
+    let mut named: Vec<_> = schema.named.values().collect();
+    named.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+    // (rank, place): lower rank first; the first place of the best rank.
+    let mut best: Option<(u8, At)> = None;
+    let mut consider = |at: At, rank: u8| {
+        if at.file == fi && best.as_ref().is_none_or(|(r, _)| rank < *r) {
+            best = Some((rank, at));
+        }
+    };
+    for n in &named {
+        let short = n.full_name.rsplit('.').next().unwrap_or(&n.full_name);
+        let record_quoted = quoted(&n.full_name) || quoted(short);
         if let NamedKind::Record { fields, .. } = &n.kind {
             for fld in fields {
-                if about_default && fld.default.is_some() {
-                    consider(&fld.at.child("default", None), &fld.name);
+                if fld.name.is_empty() {
+                    continue;
+                }
+                let at = if about_default && fld.default.is_some() {
+                    fld.at.child("default", None)
                 } else {
-                    consider(&fld.at, &fld.name);
+                    fld.at.clone()
+                };
+                if quoted(&fld.name) && record_quoted {
+                    consider(at, 0);
+                } else if quoted(&fld.name) {
+                    consider(at, 1);
+                } else if word(&fld.name) {
+                    consider(at, 3);
                 }
             }
         }
+        if record_quoted {
+            consider(n.at.clone(), 2);
+        } else if word(&n.full_name) || word(short) {
+            consider(n.at.clone(), 4);
+        }
     }
-    for n in schema.named.values() {
-        consider(&n.at, &n.full_name);
-    }
+    let best = best.map(|(_, at)| at);
     let [l, c, _, _] = best.map(|at| schema.position(&at)).unwrap_or([1, 1, 1, 1]);
     Error::input(
         f.display.clone(),

@@ -313,7 +313,7 @@ fn read_source(path: &Path, display: &str) -> Result<String, Error> {
             let text = String::from_utf8_lossy(good);
             let (line, col) = line_col(&text, text.len());
             Err(Error::input(
-                path.display().to_string(),
+                display,
                 line,
                 col,
                 "file is not valid UTF-8 text",
