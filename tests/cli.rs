@@ -610,7 +610,7 @@ fn jsonschema_input_errors_exit_2_with_positions() {
         (
             "deep.json",
             &"[".repeat(5000),
-            "nested deeper than 128 levels",
+            "nested deeper than the depth limit of 64",
         ),
     ] {
         let bad = write(tmp.path(), name, text);

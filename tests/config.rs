@@ -337,23 +337,23 @@ fn acceptances_and_expiry() {
     let c = parse_ok(
         r#"
 [[accept]]
-fingerprint = "aaaa"
+fingerprint = "aaaaaaaaaaaaaaaa"
 reason = "old"
 expires = "2000-01-01"
 [[accept]]
-fingerprint = "bbbb"
+fingerprint = "bbbbbbbbbbbbbbbb"
 reason = "far away"
 by = "alice@example.com"
 expires = "2999-12-31"
 "#,
     );
     let today = Date::today();
-    let old = c.acceptance("aaaa").expect("accepted");
+    let old = c.acceptance("aaaaaaaaaaaaaaaa").expect("accepted");
     assert!(old.expired(today));
     assert_eq!(old.expires.to_string(), "2000-01-01");
     assert!(!old.expired(Date::parse("2000-01-01").expect("date")));
     assert!(old.expired(Date::parse("2000-01-02").expect("date")));
-    let far = c.acceptance("bbbb").expect("accepted");
+    let far = c.acceptance("bbbbbbbbbbbbbbbb").expect("accepted");
     assert!(!far.expired(today));
     assert_eq!(far.by.as_deref(), Some("alice@example.com"));
     assert!(c.acceptance("cccc").is_none());

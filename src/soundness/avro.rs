@@ -103,8 +103,13 @@ fn evolution(
     }
     let report = match crate::check(&old_path, &new_path, &crate::CheckOptions::default()) {
         Ok(r) => r,
-        Err(_) => {
+        Err(e) => {
             stats.refused += 1;
+            if stats.unwitnessed_samples.len() < 20 {
+                stats
+                    .unwitnessed_samples
+                    .push(format!("seed {seed}: refused: {e}"));
+            }
             return;
         }
     };

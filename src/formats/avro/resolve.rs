@@ -439,6 +439,24 @@ impl<'a> Engine<'a> {
 /// Whether a field default is valid for its type per the specification
 /// (a union's default matches its first branch).
 pub fn valid_default(v: &serde_json::Value, n: &Node, s: &Schema, top: bool) -> Result<(), String> {
+    check_default(v, n, s, top, false)
+}
+
+/// Whether a default fits its type when a union's value may take any
+/// branch, at any depth (as apache-avro and Avro 1.12 read defaults): what
+/// no reader can take is refused as bad input; a later branch is AV203's
+/// warning.
+pub fn fits_some_branch(v: &serde_json::Value, n: &Node, s: &Schema) -> bool {
+    check_default(v, n, s, false, true).is_ok()
+}
+
+fn check_default(
+    v: &serde_json::Value,
+    n: &Node,
+    s: &Schema,
+    top: bool,
+    any_branch: bool,
+) -> Result<(), String> {
     use serde_json::Value as V;
     let bad = |what: &str| Err(format!("{v} is not a valid {what} default"));
     match &n.ty {
@@ -446,7 +464,17 @@ pub fn valid_default(v: &serde_json::Value, n: &Node, s: &Schema, top: bool) -> 
             let Some(first) = bs.first() else {
                 return bad("union");
             };
-            if valid_default(v, first, s, false).is_ok() {
+            if any_branch {
+                return if bs
+                    .iter()
+                    .any(|b| check_default(v, b, s, false, true).is_ok())
+                {
+                    Ok(())
+                } else {
+                    bad("union")
+                };
+            }
+            if check_default(v, first, s, false, false).is_ok() {
                 Ok(())
             } else if top {
                 Err(format!(
@@ -496,11 +524,15 @@ pub fn valid_default(v: &serde_json::Value, n: &Node, s: &Schema, top: bool) -> 
             }
         }
         Ty::Array(i) => match v {
-            V::Array(items) => items.iter().try_for_each(|x| valid_default(x, i, s, false)),
+            V::Array(items) => items
+                .iter()
+                .try_for_each(|x| check_default(x, i, s, false, any_branch)),
             _ => bad("array"),
         },
         Ty::Map(vt) => match v {
-            V::Object(m) => m.values().try_for_each(|x| valid_default(x, vt, s, false)),
+            V::Object(m) => m
+                .values()
+                .try_for_each(|x| check_default(x, vt, s, false, any_branch)),
             _ => bad("map"),
         },
         Ty::Named(name) => {
@@ -512,7 +544,7 @@ pub fn valid_default(v: &serde_json::Value, n: &Node, s: &Schema, top: bool) -> 
                     fields
                         .iter()
                         .try_for_each(|f| match m.get(&f.name).or(f.default.as_ref()) {
-                            Some(x) => valid_default(x, &f.ty, s, false),
+                            Some(x) => check_default(x, &f.ty, s, false, any_branch),
                             None => Err(format!("{v} lacks field `{}`", f.name)),
                         })
                 }

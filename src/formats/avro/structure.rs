@@ -6,8 +6,8 @@
 //! `request` is not an array, or whose one-way message has a response or
 //! errors. Each is an input error at the element (exit 2).
 
-use super::model::{At, NamedKind, Schema, Source, Ty};
-use super::resolve::valid_default;
+use super::model::{At, NamedKind, Schema, Source};
+use super::resolve::fits_some_branch;
 use crate::error::Error;
 use crate::json::{self, LineIndex};
 
@@ -83,13 +83,8 @@ pub fn check(schema: &Schema) -> Result<(), Error> {
                 ));
             }
             if let Some(d) = &f.default {
-                let ok = match &f.ty.ty {
-                    // Any branch: a later one is AV203's warning.
-                    Ty::Union(bs) => bs
-                        .iter()
-                        .any(|b| valid_default(d, b, schema, false).is_ok()),
-                    _ => valid_default(d, &f.ty, schema, false).is_ok(),
-                };
+                // Any branch, at any depth: a later one is AV203's warning.
+                let ok = fits_some_branch(d, &f.ty, schema);
                 if !ok {
                     return Err(err(
                         schema,

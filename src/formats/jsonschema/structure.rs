@@ -3,13 +3,13 @@
 //!
 //! * a `pattern` or `patternProperties` name that is not a regular
 //!   expression the validator (the `jsonschema` crate) compiles;
-//! * a reference cycle that never consumes the instance: `$ref` (or
-//!   `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`,
-//!   `dependentSchemas`) leading back to itself without passing through
-//!   `properties`, `items` or another keyword that moves into the instance.
-//!   Validating against it would recurse forever.
-
-use std::collections::HashMap;
+//!
+//! A reference cycle that never moves into the instance (`{"$ref": "#"}`,
+//! or `allOf` holding a reference to itself) is not refused: the
+//! specification leaves its meaning undefined, the validator takes it as
+//! the schemas around the cycle say (a pure cycle accepts everything), and
+//! the peers (jsoncompat) decide such schemas; wirecompat's own walk stops
+//! at a schema it is already comparing.
 
 use serde_json::Value;
 
@@ -66,10 +66,6 @@ fn all_schemas(v: &Version) -> Vec<SRef> {
     out
 }
 
-/// Keywords that apply a subschema to the same instance.
-const SAME_INSTANCE: &[&str] = &["allOf", "anyOf", "oneOf"];
-const SAME_INSTANCE_ONE: &[&str] = &["not", "if", "then", "else"];
-
 pub fn check(v: &Version) -> Result<(), Error> {
     let schemas = all_schemas(v);
     for at in &schemas {
@@ -97,82 +93,6 @@ pub fn check(v: &Version) -> Result<(), Error> {
                              validator accepts: {e}"
                         ),
                     ));
-                }
-            }
-        }
-    }
-    // Same-instance edges, then a search for a cycle among them.
-    let mut edges: HashMap<SRef, Vec<(SRef, SRef)>> = HashMap::new();
-    for at in &schemas {
-        let Some(Value::Object(obj)) = v.value(at) else {
-            continue;
-        };
-        let mut next = Vec::new();
-        if let Some(t) = v.refs.get(at) {
-            next.push((at.child(&["$ref"]), t.clone()));
-        }
-        for k in SAME_INSTANCE {
-            if let Some(Value::Array(a)) = obj.get(*k) {
-                for i in 0..a.len() {
-                    let c = at.child(&[k, &i.to_string()]);
-                    next.push((c.clone(), c));
-                }
-            }
-        }
-        for k in SAME_INSTANCE_ONE {
-            if obj.contains_key(*k) {
-                let c = at.child(&[k]);
-                next.push((c.clone(), c));
-            }
-        }
-        if let Some(Value::Object(m)) = obj.get("dependentSchemas") {
-            for name in m.keys() {
-                let c = at.child(&["dependentSchemas", name]);
-                next.push((c.clone(), c));
-            }
-        }
-        if !next.is_empty() {
-            edges.insert(at.clone(), next);
-        }
-    }
-    // Iterative depth-first search: 1 on the path, 2 done.
-    let mut state: HashMap<SRef, u8> = HashMap::new();
-    let mut starts: Vec<&SRef> = edges.keys().collect();
-    starts.sort_by(|a, b| (a.file, &a.ptr).cmp(&(b.file, &b.ptr)));
-    for start in starts {
-        if state.contains_key(start) {
-            continue;
-        }
-        let mut stack: Vec<(SRef, usize)> = vec![(start.clone(), 0)];
-        state.insert(start.clone(), 1);
-        while let Some((node, i)) = stack.last().cloned() {
-            let out = edges.get(&node).map(Vec::as_slice).unwrap_or(&[]);
-            if i >= out.len() {
-                state.insert(node, 2);
-                stack.pop();
-                continue;
-            }
-            if let Some(top) = stack.last_mut() {
-                top.1 += 1;
-            }
-            let (via, to) = &out[i];
-            match state.get(to) {
-                Some(1) => {
-                    let [l, c, _, _] = v.position(to);
-                    return Err(err_at(
-                        v,
-                        via,
-                        format!(
-                            "reference cycle back to {}:{l}:{c} that never moves into the \
-                             instance: validating against it would never end",
-                            v.docs[to.file].display
-                        ),
-                    ));
-                }
-                Some(_) => {}
-                None => {
-                    state.insert(to.clone(), 1);
-                    stack.push((to.clone(), 0));
                 }
             }
         }
