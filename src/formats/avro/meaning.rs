@@ -788,16 +788,25 @@ impl Walk<'_> {
         rf: &[(String, Value)],
         d: usize,
     ) {
-        for rfield in &rrs.fields {
-            let rv = rf.iter().find(|(n, _)| *n == rfield.name).map(|(_, v)| v);
+        // A record of 100,000 fields is compared in linear time: fields by
+        // the schemas' lookup tables, values where their schema puts them
+        // (else by a scan).
+        for (ri, rfield) in rrs.fields.iter().enumerate() {
+            let rv = value_of(rf, Some(ri), &rfield.name);
             let wfield = wrs
                 .fields
-                .iter()
-                .find(|f| f.name == rfield.name)
-                .or_else(|| wrs.fields.iter().find(|f| rfield.aliases.contains(&f.name)));
+                .get(field_index(wrs, &rfield.name).unwrap_or(usize::MAX))
+                .or_else(|| {
+                    rfield
+                        .aliases
+                        .iter()
+                        .filter_map(|a| field_index(wrs, a))
+                        .min()
+                        .and_then(|i| wrs.fields.get(i))
+                });
             match (wfield, rv) {
                 (Some(wfd), Some(rv)) => {
-                    let Some(wv) = wf.iter().find(|(n, _)| *n == wfd.name).map(|(_, v)| v) else {
+                    let Some(wv) = value_of(wf, field_index(wrs, &wfd.name), &wfd.name) else {
                         continue;
                     };
                     self.path.push(Step::Field(wfd.name.clone()));
@@ -1172,12 +1181,17 @@ impl Walk<'_> {
                 for rf in &rr.fields {
                     let wfield = wr
                         .fields
-                        .iter()
-                        .find(|f| f.name == rf.name)
-                        .or_else(|| wr.fields.iter().find(|f| rf.aliases.contains(&f.name)));
+                        .get(field_index(wr, &rf.name).unwrap_or(usize::MAX))
+                        .or_else(|| {
+                            rf.aliases
+                                .iter()
+                                .filter_map(|a| field_index(wr, a))
+                                .min()
+                                .and_then(|i| wr.fields.get(i))
+                        });
                     match wfield {
                         Some(wfd) => {
-                            let wv = wf.iter().find(|(n, _)| *n == wfd.name).map(|(_, v)| v);
+                            let wv = value_of(wf, field_index(wr, &wfd.name), &wfd.name);
                             self.path.push(Step::Field(wfd.name.clone()));
                             self.at.push(rf.name.clone());
                             let v = match wv {
@@ -1366,6 +1380,27 @@ impl Walk<'_> {
             }
             (_, v) => v,
         })
+    }
+}
+
+/// The value of field `name` of a record value: at position `i` when it is
+/// there (values follow their schema's order), else found by a scan.
+fn value_of<'v>(vals: &'v [(String, Value)], i: Option<usize>, name: &str) -> Option<&'v Value> {
+    match i.and_then(|i| vals.get(i)) {
+        Some((n, v)) if n == name => Some(v),
+        _ => vals.iter().find(|(n, _)| n == name).map(|(_, v)| v),
+    }
+}
+
+/// The position of the field named `name` (not aliased so) in a record
+/// schema: apache-avro's lookup table holds aliases too, so its answer is
+/// checked, and a scan settles a name that is also another field's alias.
+fn field_index(rs: &apache_avro::schema::RecordSchema, name: &str) -> Option<usize> {
+    match rs.lookup.get(name) {
+        Some(&i) if rs.fields.get(i).is_some_and(|f| f.name == name) => Some(i),
+        // Every field's name is in the table.
+        None => None,
+        Some(_) => rs.fields.iter().position(|f| f.name == name),
     }
 }
 

@@ -11,7 +11,7 @@
 //! The witness builder draws from it when the sampler finds no part; the
 //! soundness harness draws its data from it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -492,13 +492,16 @@ impl<'a, R: Refs> Inst<'a, R> {
     }
 
     fn object(&mut self, conj: &[&'a Value], depth: u32) -> Value {
+        // Names in order, with sets for membership: an object may declare
+        // 100,000 properties.
         let mut declared: Vec<String> = Vec::new();
+        let mut declared_set: HashSet<String> = HashSet::new();
         let mut required: BTreeSet<String> = BTreeSet::new();
         let mut closed = false;
         for s in conj {
             if let Some(Value::Object(p)) = s.get("properties") {
                 for k in p.keys() {
-                    if !declared.contains(k) {
+                    if declared_set.insert(k.clone()) {
                         declared.push(k.clone());
                     }
                 }
@@ -509,13 +512,15 @@ impl<'a, R: Refs> Inst<'a, R> {
             closed |= s.get("additionalProperties") == Some(&json!(false));
         }
         let mut names: Vec<String> = Vec::new();
+        let mut named: HashSet<String> = HashSet::new();
         for n in &declared {
             if required.contains(n) || (depth < 6 && self.rng.percent(55)) {
                 names.push(n.clone());
+                named.insert(n.clone());
             }
         }
         for n in &required {
-            if !names.contains(n) {
+            if named.insert(n.clone()) {
                 names.push(n.clone());
             }
         }
@@ -528,7 +533,7 @@ impl<'a, R: Refs> Inst<'a, R> {
                     .pick(&["extra", "x-new", "zz", "a_id", "9"])
                     .to_string()
             };
-            if !names.contains(&n) {
+            if named.insert(n.clone()) {
                 names.push(n);
             }
         }
@@ -537,18 +542,19 @@ impl<'a, R: Refs> Inst<'a, R> {
                 && self.rng.percent(40)
                 && let Some((p, _)) = pp.iter().next()
                 && let Some(n) = from_pattern(self.rng, p)
-                && !names.contains(&n)
+                && !named.contains(&n)
             {
+                named.insert(n.clone());
                 names.push(n);
             }
             let deps = s.get("dependentRequired").or(s.get("dependencies"));
             if let Some(Value::Object(d)) = deps {
                 for (k, v) in d {
-                    if names.contains(k)
+                    if named.contains(k)
                         && let Value::Array(a) = v
                     {
                         for x in a.iter().filter_map(Value::as_str) {
-                            if !names.iter().any(|n| n == x) {
+                            if named.insert(x.to_string()) {
                                 names.push(x.to_string());
                             }
                         }
@@ -562,11 +568,11 @@ impl<'a, R: Refs> Inst<'a, R> {
             for key in ["dependentSchemas", "dependencies"] {
                 if let Some(Value::Object(d)) = s.get(key) {
                     for (k, dep) in d {
-                        if names.contains(k) && (dep.is_object() || dep.is_boolean()) {
+                        if named.contains(k) && (dep.is_object() || dep.is_boolean()) {
                             conj.push(dep);
                             if let Some(Value::Array(r)) = dep.get("required") {
                                 for x in r.iter().filter_map(Value::as_str) {
-                                    if !names.iter().any(|n| n == x) {
+                                    if named.insert(x.to_string()) {
                                         names.push(x.to_string());
                                     }
                                 }
