@@ -125,7 +125,15 @@ pub struct Engine<'a> {
     /// witnesses are searched for them.
     trials: usize,
     pub problems: Vec<Problem>,
+    /// Pairs of schemas known to be written alike (or not), so that a
+    /// schema of thousands of definitions is walked once, not again for
+    /// each place that reaches it.
+    same_cache: std::cell::RefCell<std::collections::HashMap<(SRef, SRef), bool>>,
 }
+
+/// Pairs of schemas one "written alike" walk may visit: enough for every
+/// definition of a large document (its answer is then remembered).
+const SAME_PAIRS: usize = 200_000;
 
 fn fmt_num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -234,6 +242,7 @@ impl<'a> Engine<'a> {
             stack: Vec::new(),
             trials: 0,
             problems: Vec::new(),
+            same_cache: Default::default(),
         }
     }
 
@@ -359,18 +368,41 @@ impl<'a> Engine<'a> {
         {
             return false;
         }
-        let mut seen = BTreeSet::new();
         a.members
             .iter()
             .zip(&b.members)
-            .all(|(x, y)| self.same_schema(x, y, &mut seen))
+            .all(|(x, y)| self.same_top(x, y))
+    }
+
+    /// Whether two schemas are written alike, remembered: a walk that ends
+    /// true has shown every pair it assumed alike to be alike; one that ends
+    /// false says so of its first pair only.
+    fn same_top(&self, x: &SRef, y: &SRef) -> bool {
+        let key = (x.clone(), y.clone());
+        if let Some(&r) = self.same_cache.borrow().get(&key) {
+            return r;
+        }
+        let mut seen = BTreeSet::new();
+        let r = self.same_schema(x, y, &mut seen);
+        let mut cache = self.same_cache.borrow_mut();
+        if r {
+            for pair in seen {
+                cache.insert(pair, true);
+            }
+        } else {
+            cache.insert(key, false);
+        }
+        r
     }
 
     fn same_schema(&self, x: &SRef, y: &SRef, seen: &mut BTreeSet<(SRef, SRef)>) -> bool {
+        if self.same_cache.borrow().get(&(x.clone(), y.clone())) == Some(&true) {
+            return true;
+        }
         if !seen.insert((x.clone(), y.clone())) {
             return true;
         }
-        if seen.len() > 2000 || self.a.draft(x) != self.b.draft(y) {
+        if seen.len() > SAME_PAIRS || self.a.draft(x) != self.b.draft(y) {
             return false;
         }
         let (Some(vx), Some(vy)) = (self.a.value(x), self.b.value(y)) else {
@@ -1430,7 +1462,7 @@ impl<'a> Engine<'a> {
                     .unevaluated_items
                     .iter()
                     .zip(&fb.unevaluated_items)
-                    .all(|(x, y)| self.same_schema(&parent(x), &parent(y), &mut BTreeSet::new()));
+                    .all(|(x, y)| self.same_top(&parent(x), &parent(y)));
             if !same {
                 let at = fb.unevaluated_items.first().cloned().unwrap_or(b.loc());
                 self.unknown(
@@ -1499,7 +1531,7 @@ impl<'a> Engine<'a> {
                 .unevaluated_props
                 .iter()
                 .zip(&fb.unevaluated_props)
-                .all(|(x, y)| self.same_schema(&parent(x), &parent(y), &mut BTreeSet::new()));
+                .all(|(x, y)| self.same_top(&parent(x), &parent(y)));
         // Where `unevaluatedProperties` depends on the alternatives matched,
         // which names count as evaluated is not known: the names are not
         // compared one by one (that could claim a break that is not there).
