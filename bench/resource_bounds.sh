@@ -23,7 +23,7 @@ row() { # label, expected exit codes (e.g. "0 1"), paths to size..., -- command.
   local bytes
   bytes=$(du -cb "${paths[@]}" | tail -n 1 | cut -f1)
   local rc=0
-  /usr/bin/time -f "%e %M" -o "$G/time" "$@" > "$G/out" 2> "$G/err" || rc=$?
+  /usr/bin/time -f "%e %M" -o "$G/time" timeout 600 "$@" > "$G/out" 2> "$G/err" || rc=$?
   read -r secs kb < <(tail -n 1 "$G/time")
   case " $want " in *" $rc "*) ;; *) echo "$label: exit $rc, expected $want"; tail -n 3 "$G/err"; exit 1 ;; esac
   python3 - "$label" "$secs" "$kb" "$bytes" "$rc" <<'PY'

@@ -10,6 +10,14 @@
 //! range) or misreads it. Binary is unaffected (the numbers differ), and
 //! the rules about deleted or moved numbers report that side.
 //!
+//! The same holds when the types agree but the proto names differ (a field
+//! renamed and renumbered keeping its `json_name`): ProtoJSON written with
+//! proto field names (`preserving_proto_field_name`, which every ProtoJSON
+//! reader accepts) carries the writer's name, which the reader does not
+//! read into this field, so the value that the JSON name carries across is
+//! dropped there: the two dialects of the same data disagree. Found by the
+//! soundness harness.
+//!
 //! Example:
 //!
 //! ```text
@@ -40,6 +48,13 @@ pub static RULE: PbRule = PbRule {
     },
     check: Check::Message(check),
 };
+
+/// Whether ProtoJSON written with proto field names carries writer field
+/// `w`'s value into reader field `r` of `reader`: the reader takes the key
+/// `w.name` by JSON name, then by name.
+fn proto_name_reads(reader: &Message, w: &Field, r: &Field) -> bool {
+    by_key(reader, &w.name).map(|f| f.number) == Some(r.number)
+}
 
 /// The reader's field that a key is read into: by JSON name, then by name.
 fn by_key<'a>(m: &'a Message, key: &str) -> Option<&'a Field> {
@@ -93,23 +108,70 @@ fn json_scalar_reads(w: Scalar, r: Scalar) -> bool {
 fn check(ctx: &Ctx, pair: &MessagePair, out: &mut Vec<Finding>) {
     // (old field, new field) pairs joined by a JSON key across numbers.
     let mut joined: Vec<(&Field, &Field, Vec<Direction>)> = Vec::new();
+    // Keys whose values only the JSON-name dialect carries across (the
+    // types agree, the proto names do not).
+    let mut by_name_only: Vec<(i32, i32)> = Vec::new();
     for o in &pair.old.fields {
         if let Some(n) = by_key(pair.new, &o.json_name)
             && n.number != o.number
-            && !json_reads(ctx, o, true, n)
         {
-            push(&mut joined, o, n, Direction::Backward);
+            let types = json_reads(ctx, o, true, n);
+            let names = proto_name_reads(pair.new, o, n);
+            if !types || !names {
+                push(&mut joined, o, n, Direction::Backward);
+                if types {
+                    by_name_only.push((o.number, n.number));
+                }
+            }
         }
     }
     for n in &pair.new.fields {
         if let Some(o) = by_key(pair.old, &n.json_name)
             && o.number != n.number
-            && !json_reads(ctx, n, false, o)
         {
-            push(&mut joined, o, n, Direction::Forward);
+            let types = json_reads(ctx, n, false, o);
+            let names = proto_name_reads(pair.old, n, o);
+            if !types || !names {
+                push(&mut joined, o, n, Direction::Forward);
+                if types {
+                    by_name_only.push((o.number, n.number));
+                }
+            }
         }
     }
     for (o, n, dirs) in joined {
+        if by_name_only.contains(&(o.number, n.number)) {
+            out.push(
+                FindingBuilder::new(&RULE.meta)
+                    .breaks(&dirs)
+                    .message(format!(
+                        "JSON key `{}` is `{} {}` ({}) in v(N-1) and `{} {}` ({}) in v(N): \
+                         ProtoJSON written with proto field names uses the writer's name, \
+                         which the reader does not read into this field, so {}",
+                        o.json_name,
+                        o.type_label(),
+                        o.name,
+                        o.number,
+                        n.type_label(),
+                        n.name,
+                        n.number,
+                        match dirs.as_slice() {
+                            [Direction::Backward] =>
+                                "v(N) drops the values v(N-1) wrote under that name",
+                            [Direction::Forward] =>
+                                "v(N-1) drops the values v(N) wrote under that name",
+                            _ => "each version drops the values the other wrote under its name",
+                        }
+                    ))
+                    .old(field_old(ctx, o, o.name_span))
+                    .new_loc(field_new(ctx, n, n.name_span))
+                    .arg("field", &*n.full_name)
+                    .arg("old_field", &*o.full_name)
+                    .arg("key", &*o.json_name)
+                    .build(),
+            );
+            continue;
+        }
         out.push(
             FindingBuilder::new(&RULE.meta)
                 .breaks(&dirs)
