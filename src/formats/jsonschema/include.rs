@@ -129,7 +129,17 @@ pub struct Engine<'a> {
     /// schema of thousands of definitions is walked once, not again for
     /// each place that reaches it.
     same_cache: std::cell::RefCell<std::collections::HashMap<(SRef, SRef), bool>>,
+    /// Comparisons begun, and whether [`STEP_BUDGET`] ran out: past it every
+    /// comparison is assumed to hold and the direction is reported unknown,
+    /// never compatible, so that no document can make a check run for ever.
+    steps: usize,
+    exhausted: bool,
+    exhausted_reported: bool,
 }
+
+/// Comparisons one direction may begin: a large recursive document whose
+/// definitions changed is otherwise explored path by path.
+const STEP_BUDGET: usize = 200_000;
 
 /// Pairs of schemas one "written alike" walk may visit: enough for every
 /// definition of a large document (its answer is then remembered).
@@ -243,6 +253,9 @@ impl<'a> Engine<'a> {
             trials: 0,
             problems: Vec::new(),
             same_cache: Default::default(),
+            steps: 0,
+            exhausted: false,
+            exhausted_reported: false,
         }
     }
 
@@ -330,6 +343,11 @@ impl<'a> Engine<'a> {
     /// Is every instance of `a` valid under `b`? Problems are recorded; the
     /// answer is true when none was found.
     pub fn sub(&mut self, a: &Conj, b: &Conj) -> bool {
+        self.steps += 1;
+        if self.steps > STEP_BUDGET {
+            self.exhausted = true;
+            return true;
+        }
         let key = (a.clone(), b.clone());
         if self.stack.contains(&key) {
             // A recursive schema: the cycle closes; assume inclusion here.
@@ -354,6 +372,18 @@ impl<'a> Engine<'a> {
             self.settle(a, b, start);
         }
         self.stack.pop();
+        if self.exhausted && !self.exhausted_reported && self.stack.is_empty() && self.trials == 0 {
+            self.exhausted_reported = true;
+            self.unknown(
+                Kind::AnyOf,
+                a.loc(),
+                b.loc(),
+                format!(
+                    "the comparison grew beyond {STEP_BUDGET} steps (a large recursive \
+                     document): wirecompat stopped there rather than guess"
+                ),
+            );
+        }
         ok && self.problems.len() == start
     }
 
