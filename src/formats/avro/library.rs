@@ -360,26 +360,12 @@ impl<'a> Channel<'a> {
 
     /// The bytes read with the reader's schema (resolution included).
     pub fn read(&self, bytes: &[u8]) -> Result<Value, String> {
-        guard(|| {
-            let mut b = bytes;
-            let v = self.reader.read_value(&mut b).map_err(|e| e.to_string())?;
-            if !b.is_empty() {
-                return Err(format!("{} bytes left unread", b.len()));
-            }
-            Ok(v)
-        })
+        read_whole(&self.reader, bytes)
     }
 
     /// The bytes read with the writer's own schema: what was written.
     pub fn decode(&self, bytes: &[u8]) -> Result<Value, String> {
-        guard(|| {
-            let mut b = bytes;
-            let v = self.plain.read_value(&mut b).map_err(|e| e.to_string())?;
-            if !b.is_empty() {
-                return Err(format!("{} bytes left unread", b.len()));
-            }
-            Ok(v)
-        })
+        read_whole(&self.plain, bytes)
     }
 }
 
@@ -534,4 +520,16 @@ fn endless_from(
     path.pop();
     done.insert(state);
     None
+}
+
+/// One datum read with `reader`, which must take every byte.
+fn read_whole(reader: &GenericDatumReader<'_>, bytes: &[u8]) -> Result<Value, String> {
+    guard(|| {
+        let mut b = bytes;
+        let v = reader.read_value(&mut b).map_err(|e| e.to_string())?;
+        if !b.is_empty() {
+            return Err(format!("{} bytes left unread", b.len()));
+        }
+        Ok(v)
+    })
 }

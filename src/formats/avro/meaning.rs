@@ -99,6 +99,19 @@ struct Walk<'a> {
     problems: Vec<Problem>,
 }
 
+impl<'a> Walk<'a> {
+    fn new(sides: Sides<'a>, precision: bool) -> Self {
+        Walk {
+            sides,
+            precision,
+            path: Vec::new(),
+            at: Vec::new(),
+            diffs: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
 impl Walk<'_> {
     fn at(&self) -> String {
         let mut s = String::new();
@@ -134,14 +147,7 @@ impl Walk<'_> {
 /// Every place where the value read (`r`, under the reader's schema)
 /// does not mean what the value written (`w`, under the writer's) did.
 pub fn compare(sides: Sides, ws: &Schema, w: &Value, rs: &Schema, r: &Value) -> Vec<Diff> {
-    let mut walk = Walk {
-        sides,
-        precision: true,
-        path: Vec::new(),
-        at: Vec::new(),
-        diffs: Vec::new(),
-        problems: Vec::new(),
-    };
+    let mut walk = Walk::new(sides, true);
     walk.cmp(ws, w, rs, r, 0);
     walk.diffs
 }
@@ -833,17 +839,11 @@ impl Walk<'_> {
                         .and_then(|j| from_default(self.sides.reader, &rfield.schema, j, 0));
                     match (rv, expected, &rfield.default) {
                         (Some(rv), Some(exp), Some(j)) => {
-                            let mut sub = Walk {
-                                sides: Sides {
-                                    writer: self.sides.reader,
-                                    reader: self.sides.reader,
-                                },
-                                precision: false,
-                                path: Vec::new(),
-                                at: Vec::new(),
-                                diffs: Vec::new(),
-                                problems: Vec::new(),
+                            let reader_only = Sides {
+                                writer: self.sides.reader,
+                                reader: self.sides.reader,
                             };
+                            let mut sub = Walk::new(reader_only, false);
                             sub.cmp(&rfield.schema, &exp, &rfield.schema, rv, d + 1);
                             if !sub.diffs.is_empty() {
                                 let r = self.show_r(&rfield.schema, rv);
@@ -1009,14 +1009,7 @@ pub struct SpecRead {
 /// Reads a written value (`w`, under the writer's schema) with the
 /// reader's schema as the specification's Schema Resolution says.
 pub fn spec_read(sides: Sides, ws: &Schema, w: &Value, rs: &Schema) -> SpecRead {
-    let mut walk = Walk {
-        sides,
-        precision: true,
-        path: Vec::new(),
-        at: Vec::new(),
-        diffs: Vec::new(),
-        problems: Vec::new(),
-    };
+    let mut walk = Walk::new(sides, true);
     let value = walk.read(ws, w, rs, 0);
     SpecRead {
         value: Some(value.unwrap_or(Value::Null)),

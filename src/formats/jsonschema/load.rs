@@ -574,16 +574,22 @@ fn resolve_ref(v: &mut Version, at: &SRef, r: &str, opts: &LoadOptions) -> Resul
                 .to_file_path()
                 .map_err(|_| err_at(v, &here, format!("cannot read reference {r:?}")))?;
             // Outside the root is refused before the file system is asked
-            // (the URL has its `..` resolved already).
-            if !path.starts_with(&v.root_dir) {
-                return Err(err_at(
-                    v,
-                    &here,
-                    format!(
-                        "reference {r:?} leaves the root {}: refused",
-                        v.root_dir.display()
-                    ),
-                ));
+            // (the URL has its `..` resolved already), and again once links
+            // are followed.
+            let leaves = |p: &Path| {
+                (!p.starts_with(&v.root_dir)).then(|| {
+                    err_at(
+                        v,
+                        &here,
+                        format!(
+                            "reference {r:?} leaves the root {}: refused",
+                            v.root_dir.display()
+                        ),
+                    )
+                })
+            };
+            if let Some(e) = leaves(&path) {
+                return Err(e);
             }
             let path = std::fs::canonicalize(&path).map_err(|e| {
                 err_at(
@@ -592,15 +598,8 @@ fn resolve_ref(v: &mut Version, at: &SRef, r: &str, opts: &LoadOptions) -> Resul
                     format!("reference {r:?}: {} not found ({e})", path.display()),
                 )
             })?;
-            if !path.starts_with(&v.root_dir) {
-                return Err(err_at(
-                    v,
-                    &here,
-                    format!(
-                        "reference {r:?} leaves the root {}: refused",
-                        v.root_dir.display()
-                    ),
-                ));
+            if let Some(e) = leaves(&path) {
+                return Err(e);
             }
             let display = path
                 .strip_prefix(&v.root_dir)

@@ -14,21 +14,12 @@
 use serde_json::Value;
 
 use super::load::{Draft, SRef, Version};
+use super::validate::draft;
 use crate::error::Error;
 
 fn err_at(v: &Version, at: &SRef, msg: String) -> Error {
     let [l, c, _, _] = v.position(at);
     Error::input(v.docs[at.file].display.clone(), l, c, msg)
-}
-
-fn draft(d: Draft) -> jsonschema::Draft {
-    match d {
-        Draft::D4 => jsonschema::Draft::Draft4,
-        Draft::D6 => jsonschema::Draft::Draft6,
-        Draft::D7 => jsonschema::Draft::Draft7,
-        Draft::D2019 => jsonschema::Draft::Draft201909,
-        Draft::D2020 => jsonschema::Draft::Draft202012,
-    }
 }
 
 /// Whether the validator compiles `pattern`.

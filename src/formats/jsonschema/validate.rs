@@ -42,7 +42,8 @@ pub struct Validators<'a> {
     formats: bool,
 }
 
-fn draft(d: Draft) -> jsonschema::Draft {
+/// The `jsonschema` crate's name for a draft.
+pub(super) fn draft(d: Draft) -> jsonschema::Draft {
     match d {
         Draft::D4 => jsonschema::Draft::Draft4,
         Draft::D6 => jsonschema::Draft::Draft6,

@@ -111,31 +111,28 @@ fn check(ctx: &Ctx, pair: &MessagePair, out: &mut Vec<Finding>) {
     // Keys whose values only the JSON-name dialect carries across (the
     // types agree, the proto names do not).
     let mut by_name_only: Vec<(i32, i32)> = Vec::new();
-    for o in &pair.old.fields {
-        if let Some(n) = by_key(pair.new, &o.json_name)
-            && n.number != o.number
-        {
-            let types = json_reads(ctx, o, true, n);
-            let names = proto_name_reads(pair.new, o, n);
-            if !types || !names {
-                push(&mut joined, o, n, Direction::Backward);
-                if types {
-                    by_name_only.push((o.number, n.number));
-                }
+    for d in Direction::BOTH {
+        // The writer's fields, and the reader's message.
+        let (writers, reader) = match d {
+            Direction::Backward => (pair.old, pair.new),
+            Direction::Forward => (pair.new, pair.old),
+        };
+        let w_old = *d == Direction::Backward;
+        for w in &writers.fields {
+            let Some(r) = by_key(reader, &w.json_name) else {
+                continue;
+            };
+            if r.number == w.number {
+                continue;
             }
-        }
-    }
-    for n in &pair.new.fields {
-        if let Some(o) = by_key(pair.old, &n.json_name)
-            && o.number != n.number
-        {
-            let types = json_reads(ctx, n, false, o);
-            let names = proto_name_reads(pair.old, n, o);
-            if !types || !names {
-                push(&mut joined, o, n, Direction::Forward);
-                if types {
-                    by_name_only.push((o.number, n.number));
-                }
+            let types = json_reads(ctx, w, w_old, r);
+            if types && proto_name_reads(reader, w, r) {
+                continue;
+            }
+            let (o, n) = if w_old { (w, r) } else { (r, w) };
+            push(&mut joined, o, n, *d);
+            if types {
+                by_name_only.push((o.number, n.number));
             }
         }
     }
