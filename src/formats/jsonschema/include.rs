@@ -137,6 +137,17 @@ pub struct Engine<'a> {
     exhausted_reported: bool,
 }
 
+/// The pairs one "written alike" walk assumes alike (with the order they
+/// were assumed in, so that a failed match of unordered elements can take
+/// its assumptions back), the pairs it found unlike, and whether it gave up.
+#[derive(Default)]
+struct Seen {
+    set: std::collections::HashSet<(SRef, SRef)>,
+    log: Vec<(SRef, SRef)>,
+    unlike: Vec<(SRef, SRef)>,
+    gave_up: bool,
+}
+
 /// Comparisons one direction may begin: a large recursive document whose
 /// definitions changed is otherwise explored path by path.
 const STEP_BUDGET: usize = 200_000;
@@ -405,50 +416,53 @@ impl<'a> Engine<'a> {
     }
 
     /// Whether two schemas are written alike, remembered: a walk that ends
-    /// true has shown every pair it assumed alike to be alike; one that ends
-    /// false says so of its first pair only.
+    /// true has shown every pair it assumed alike to be alike; a pair found
+    /// unlike is unlike wherever it is reached (the walk only assumes pairs
+    /// alike, never unlike), unless the walk gave up at [`SAME_PAIRS`].
     fn same_top(&self, x: &SRef, y: &SRef) -> bool {
         let key = (x.clone(), y.clone());
         if let Some(&r) = self.same_cache.borrow().get(&key) {
             return r;
         }
-        let mut seen = BTreeSet::new();
+        let mut seen = Seen::default();
         let r = self.same_schema(x, y, &mut seen);
         let mut cache = self.same_cache.borrow_mut();
         if r {
-            for pair in seen {
+            for pair in seen.set {
                 cache.insert(pair, true);
             }
-        } else {
-            cache.insert(key, false);
+        } else if !seen.gave_up {
+            cache.extend(seen.unlike.into_iter().map(|pair| (pair, false)));
         }
+        cache.insert(key, r);
         r
     }
 
-    fn same_schema(&self, x: &SRef, y: &SRef, seen: &mut BTreeSet<(SRef, SRef)>) -> bool {
-        if self.same_cache.borrow().get(&(x.clone(), y.clone())) == Some(&true) {
+    fn same_schema(&self, x: &SRef, y: &SRef, seen: &mut Seen) -> bool {
+        let key = (x.clone(), y.clone());
+        if let Some(&r) = self.same_cache.borrow().get(&key) {
+            return r;
+        }
+        if seen.set.contains(&key) {
             return true;
         }
-        if !seen.insert((x.clone(), y.clone())) {
-            return true;
-        }
-        if seen.len() > SAME_PAIRS || self.a.draft(x) != self.b.draft(y) {
+        if seen.set.len() > SAME_PAIRS {
+            seen.gave_up = true;
             return false;
         }
+        seen.set.insert(key.clone());
+        seen.log.push(key.clone());
         let (Some(vx), Some(vy)) = (self.a.value(x), self.b.value(y)) else {
             return false;
         };
-        self.same_value(vx, vy, x, y, seen)
+        let alike = self.a.draft(x) == self.b.draft(y) && self.same_value(vx, vy, x, y, seen);
+        if !alike {
+            seen.unlike.push(key);
+        }
+        alike
     }
 
-    fn same_value(
-        &self,
-        vx: &Value,
-        vy: &Value,
-        x: &SRef,
-        y: &SRef,
-        seen: &mut BTreeSet<(SRef, SRef)>,
-    ) -> bool {
+    fn same_value(&self, vx: &Value, vy: &Value, x: &SRef, y: &SRef, seen: &mut Seen) -> bool {
         match (vx, vy) {
             (Value::Object(ox), Value::Object(oy)) => {
                 if ox.len() != oy.len() {
@@ -483,17 +497,21 @@ impl<'a> Engine<'a> {
                         if used[j] {
                             return false;
                         }
-                        let mut trial = seen.clone();
+                        // A failed match takes back the pairs it assumed.
+                        let mark = seen.log.len();
                         let ok = self.same_value(
                             cx,
                             &ay[j],
                             &x.child(&[&i]),
                             &y.child(&[&j.to_string()]),
-                            &mut trial,
+                            seen,
                         );
                         if ok {
                             used[j] = true;
-                            *seen = trial;
+                        } else {
+                            for pair in seen.log.drain(mark..) {
+                                seen.set.remove(&pair);
+                            }
                         }
                         ok
                     })
