@@ -36,11 +36,26 @@ impl Retrieve for Docs {
 
 pub struct Validators<'a> {
     v: &'a Version,
-    docs: Arc<HashMap<String, Value>>,
+    /// The version's documents by URI, for the validators with references
+    /// (copied when the first of them is built: most checks build none).
+    docs: std::sync::OnceLock<Arc<HashMap<String, Value>>>,
+    /// Validators of subschemas without references: small, all kept.
     cache: Mutex<HashMap<SRef, Option<Arc<Validator>>>>,
+    /// Validators of subschemas with references, each compiled with all it
+    /// reaches (about 8 bytes of validator per byte of a large recursive
+    /// document), with the tick of their last use: the least recently used
+    /// is dropped past `through_refs_max`.
+    through_refs: Mutex<HashMap<SRef, (u64, Option<Arc<Validator>>)>>,
+    through_refs_max: usize,
+    tick: std::sync::atomic::AtomicU64,
     /// Whether `format` is asserted.
     formats: bool,
 }
+
+/// Source bytes of the validators with references kept at once: their
+/// number is this over the version's size (at least 2), so that a version
+/// of 14 MB keeps 2 (about 300 MB) and one of 100 KB keeps hundreds.
+const THROUGH_REFS_BYTES: usize = 32 << 20;
 
 /// The `jsonschema` crate's name for a draft.
 pub(super) fn draft(d: Draft) -> jsonschema::Draft {
@@ -55,22 +70,32 @@ pub(super) fn draft(d: Draft) -> jsonschema::Draft {
 
 impl<'a> Validators<'a> {
     pub fn new(v: &'a Version, formats: bool) -> Self {
-        let mut docs = HashMap::new();
-        for (uri, at) in &v.resources {
-            if at.ptr.is_empty() {
-                docs.insert(uri.clone(), v.docs[at.file].value.clone());
-            }
-        }
+        let size: usize = v.docs.iter().map(|d| d.text.len()).sum();
         Validators {
             v,
-            docs: Arc::new(docs),
+            docs: std::sync::OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
+            through_refs: Mutex::new(HashMap::new()),
+            through_refs_max: (THROUGH_REFS_BYTES / size.max(1)).max(2),
+            tick: Default::default(),
             formats,
         }
     }
 
     pub fn version(&self) -> &'a Version {
         self.v
+    }
+
+    fn docs(&self) -> &Arc<HashMap<String, Value>> {
+        self.docs.get_or_init(|| {
+            let mut docs = HashMap::new();
+            for (uri, at) in &self.v.resources {
+                if at.ptr.is_empty() {
+                    docs.insert(uri.clone(), self.v.docs[at.file].value.clone());
+                }
+            }
+            Arc::new(docs)
+        })
     }
 
     fn validator(&self, s: &SRef) -> Option<Arc<Validator>> {
@@ -96,6 +121,11 @@ impl<'a> Validators<'a> {
             self.cache.lock().ok()?.insert(s.clone(), built.clone());
             return built;
         }
+        let tick = self.tick.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(hit) = self.through_refs.lock().ok()?.get_mut(s) {
+            hit.0 = tick;
+            return hit.1.clone();
+        }
         let mut uri = doc.uri.clone();
         // Pointer tokens may hold any character (`patternProperties` keys
         // are regular expressions): escape all but the unreserved ones.
@@ -105,7 +135,7 @@ impl<'a> Validators<'a> {
         let built = crate::guard::catch(|| {
             jsonschema::options()
                 .with_draft(draft(doc.draft))
-                .with_retriever(Docs(self.docs.clone()))
+                .with_retriever(Docs(self.docs().clone()))
                 .should_validate_formats(self.formats)
                 .build(&wrapper)
                 .ok()
@@ -113,7 +143,16 @@ impl<'a> Validators<'a> {
         })
         .ok()
         .flatten();
-        self.cache.lock().ok()?.insert(s.clone(), built.clone());
+        let mut kept = self.through_refs.lock().ok()?;
+        if kept.len() >= self.through_refs_max
+            && let Some(oldest) = kept
+                .iter()
+                .min_by_key(|(_, (t, _))| *t)
+                .map(|(k, _)| k.clone())
+        {
+            kept.remove(&oldest);
+        }
+        kept.insert(s.clone(), (tick, built.clone()));
         built
     }
 
