@@ -34,18 +34,21 @@ impl Retrieve for Docs {
     }
 }
 
+/// A validator, or none where the crate could not build one.
+type Built = Option<Arc<Validator>>;
+
 pub struct Validators<'a> {
     v: &'a Version,
     /// The version's documents by URI, for the validators with references
     /// (copied when the first of them is built: most checks build none).
     docs: std::sync::OnceLock<Arc<HashMap<String, Value>>>,
     /// Validators of subschemas without references: small, all kept.
-    cache: Mutex<HashMap<SRef, Option<Arc<Validator>>>>,
+    cache: Mutex<HashMap<SRef, Built>>,
     /// Validators of subschemas with references, each compiled with all it
     /// reaches (about 8 bytes of validator per byte of a large recursive
     /// document), with the tick of their last use: the least recently used
     /// is dropped past `through_refs_max`.
-    through_refs: Mutex<HashMap<SRef, (u64, Option<Arc<Validator>>)>>,
+    through_refs: Mutex<HashMap<SRef, (u64, Built)>>,
     through_refs_max: usize,
     tick: std::sync::atomic::AtomicU64,
     /// Whether `format` is asserted.
