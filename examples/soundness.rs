@@ -95,6 +95,9 @@ fn main() -> ExitCode {
         for s in &stats.library_samples {
             println!("  library deviation: {s}");
         }
+        for s in &stats.refused_samples {
+            println!("  refused: {s}");
+        }
         for s in &stats.unwitnessed_samples {
             println!("  broken without a witness: {s}");
         }

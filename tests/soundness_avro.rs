@@ -24,6 +24,9 @@ fn avro_verdicts_hold_on_random_evolutions() {
     for s in &stats.library_samples {
         println!("  apache-avro {s}");
     }
+    for s in &stats.refused_samples {
+        println!("  refused: {s}");
+    }
     for s in &stats.unwitnessed_samples {
         println!("  broken without a witness: {s}");
     }

@@ -24,6 +24,9 @@ fn jsonschema_verdicts_hold_on_random_evolutions() {
         stats.summary("jsonschema"),
         started.elapsed().as_secs_f64()
     );
+    for s in &stats.refused_samples {
+        println!("  refused: {s}");
+    }
     for s in &stats.unwitnessed_samples {
         eprintln!("  broken without a witness: {s}");
     }

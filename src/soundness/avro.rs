@@ -104,23 +104,31 @@ fn evolution(
     let report = match crate::check(&old_path, &new_path, &crate::CheckOptions::default()) {
         Ok(r) => r,
         Err(e) => {
-            stats.refused += 1;
-            if stats.unwitnessed_samples.len() < 20 {
-                stats
-                    .unwitnessed_samples
-                    .push(format!("seed {seed}: refused: {e}"));
-            }
+            stats.refuse(seed, format!("wirecompat refused: {e}"));
             return;
         }
     };
-    let load = |p: &Path| -> Option<(Library, String)> {
-        let v = avro::load_version(p, &avro::LoadOptions::default()).ok()?;
-        let key = v.schema.tops.first()?.key.clone();
-        Some((Library::new(&v.schema).ok()?, key))
+    let load = |p: &Path| -> Result<(Library, String), String> {
+        let v = avro::load_version(p, &avro::LoadOptions::default()).map_err(|e| e.to_string())?;
+        let key = v
+            .schema
+            .tops
+            .first()
+            .ok_or("no top-level schema")?
+            .key
+            .clone();
+        Ok((
+            Library::new(&v.schema).map_err(|e| format!("apache-avro: {e}"))?,
+            key,
+        ))
     };
-    let (Some((olib, okey)), Some((nlib, nkey))) = (load(&old_path), load(&new_path)) else {
-        stats.refused += 1;
-        return;
+    let ((olib, okey), (nlib, nkey)) = match (load(&old_path), load(&new_path)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            let e = o.err().or(n.err()).unwrap_or_default();
+            stats.refuse(seed, format!("loading for the library: {e}"));
+            return;
+        }
     };
     let origin = Origin::Top {
         old: okey,
@@ -138,7 +146,7 @@ fn evolution(
         };
         let (Some(wroot), Some(rroot)) = (wlib.root(&origin, wold), rlib.root(&origin, !wold))
         else {
-            stats.refused += 1;
+            stats.refuse(seed, format!("{d}: the library has no root schema"));
             continue;
         };
         let ch = match Channel::new(wlib, wroot.schema, rlib, rroot.schema) {
@@ -157,8 +165,8 @@ fn evolution(
                 entry.0 += 1;
                 continue;
             }
-            Err(_) => {
-                stats.refused += 1;
+            Err(e) => {
+                stats.refuse(seed, format!("{d}: apache-avro resolution: {e}"));
                 continue;
             }
         };

@@ -117,23 +117,18 @@ fn evolution(seed: u64, cfg: &Config, dir: &Path) -> Stats {
     if std::fs::write(&old_path, &old_text).is_err()
         || std::fs::write(&new_path, &new_text).is_err()
     {
-        stats.refused += 1;
+        stats.refuse(seed, "could not write the schemas");
         return stats;
     }
     let report = match crate::check(&old_path, &new_path, &CheckOptions::default()) {
         Ok(r) => r,
         Err(e) => {
-            stats.refused += 1;
-            if stats.unwitnessed_samples.is_empty() {
-                stats
-                    .unwitnessed_samples
-                    .push(format!("seed {seed}: refused: {e}"));
-            }
+            stats.refuse(seed, format!("wirecompat refused: {e}"));
             return stats;
         }
     };
     let (Some(vo), Some(vn)) = (Checker::new(&old, draft), Checker::new(&new, draft)) else {
-        stats.refused += 1;
+        stats.refuse(seed, "the jsonschema crate could not build a validator");
         return stats;
     };
     let pools = Pools::of(&[&old, &new]);

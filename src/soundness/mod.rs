@@ -136,6 +136,9 @@ pub struct Stats {
     /// Evolutions the generator made that a loader refused (a generator
     /// bug if not zero; they are skipped).
     pub refused: usize,
+    /// Up to a few of those, with their seeds and reasons, apart from the
+    /// unwitnessed samples so that neither crowds the other out.
+    pub refused_samples: Vec<String>,
     pub counterexamples: Vec<Counterexample>,
     /// Up to a few examples of broken-without-witness findings, for review.
     pub unwitnessed_samples: Vec<String>,
@@ -150,6 +153,15 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Counts an evolution (or one direction of it) a loader refused, and
+    /// keeps the first few with their seeds and reasons.
+    pub fn refuse(&mut self, seed: u64, why: impl std::fmt::Display) {
+        self.refused += 1;
+        if self.refused_samples.len() < 20 {
+            self.refused_samples.push(format!("seed {seed}: {why}"));
+        }
+    }
+
     pub fn merge(&mut self, o: Stats) {
         self.evolutions += o.evolutions;
         self.verdicts_checked += o.verdicts_checked;
@@ -159,6 +171,11 @@ impl Stats {
         self.broken_unwitnessed += o.broken_unwitnessed;
         self.unknown += o.unknown;
         self.refused += o.refused;
+        for s in o.refused_samples {
+            if self.refused_samples.len() < 20 {
+                self.refused_samples.push(s);
+            }
+        }
         self.counterexamples.extend(o.counterexamples);
         for (k, v) in o.unwitnessed_by_rule {
             *self.unwitnessed_by_rule.entry(k).or_default() += v;

@@ -747,21 +747,15 @@ fn one(rng: &mut Rng, seed: u64, cfg: &Config, od: &Path, nd: &Path, stats: &mut
     let (os, ns) = match (load(od, &ot), load(nd, &nt)) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
-            stats.refused += 1;
-            if stats.unwitnessed_samples.len() < 20 {
-                let e = o.err().or(n.err()).unwrap_or_default();
-                stats
-                    .unwitnessed_samples
-                    .push(format!("refused (seed {seed}): {e}"));
-            }
+            let e = o.err().or(n.err()).unwrap_or_default();
+            stats.refuse(seed, e);
             return;
         }
     };
     let report = match check(od, nd) {
         Ok(r) => r,
         Err(e) => {
-            stats.refused += 1;
-            let _ = e;
+            stats.refuse(seed, format!("wirecompat refused: {e}"));
             return;
         }
     };
