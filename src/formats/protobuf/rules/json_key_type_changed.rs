@@ -137,63 +137,55 @@ fn check(ctx: &Ctx, pair: &MessagePair, out: &mut Vec<Finding>) {
         }
     }
     for (o, n, dirs) in joined {
-        if by_name_only.contains(&(o.number, n.number)) {
-            out.push(
-                FindingBuilder::new(&RULE.meta)
-                    .breaks(&dirs)
-                    .message(format!(
-                        "JSON key `{}` is `{} {}` ({}) in v(N-1) and `{} {}` ({}) in v(N): \
-                         ProtoJSON written with proto field names uses the writer's name, \
-                         which the reader does not read into this field, so {}",
-                        o.json_name,
-                        o.type_label(),
-                        o.name,
-                        o.number,
-                        n.type_label(),
-                        n.name,
-                        n.number,
-                        match dirs.as_slice() {
-                            [Direction::Backward] =>
-                                "v(N) drops the values v(N-1) wrote under that name",
-                            [Direction::Forward] =>
-                                "v(N-1) drops the values v(N) wrote under that name",
-                            _ => "each version drops the values the other wrote under its name",
-                        }
-                    ))
-                    .old(field_old(ctx, o, o.name_span))
-                    .new_loc(field_new(ctx, n, n.name_span))
-                    .arg("field", &*n.full_name)
-                    .arg("old_field", &*o.full_name)
-                    .arg("key", &*o.json_name)
-                    .build(),
-            );
-            continue;
-        }
+        // Readers of proto field names miss the value; or JSON-name readers
+        // read it into another field.
+        let (key, why, consequence, old_at, new_at) = if by_name_only
+            .contains(&(o.number, n.number))
+        {
+            (
+                &o.json_name,
+                "ProtoJSON written with proto field names uses the writer's name, which the \
+                 reader does not read into this field",
+                match dirs.as_slice() {
+                    [Direction::Backward] => "v(N) drops the values v(N-1) wrote under that name",
+                    [Direction::Forward] => "v(N-1) drops the values v(N) wrote under that name",
+                    _ => "each version drops the values the other wrote under its name",
+                },
+                o.name_span,
+                n.name_span,
+            )
+        } else {
+            (
+                if dirs.contains(&Direction::Backward) {
+                    &o.json_name
+                } else {
+                    &n.json_name
+                },
+                "JSON readers take the key by name",
+                match dirs.as_slice() {
+                    [Direction::Backward] => "v(N) reads v(N-1)'s values into the other field",
+                    [Direction::Forward] => "v(N-1) reads v(N)'s values into the other field",
+                    _ => "each version reads the other's values into the other field",
+                },
+                o.type_span,
+                n.type_span,
+            )
+        };
         out.push(
             FindingBuilder::new(&RULE.meta)
                 .breaks(&dirs)
                 .message(format!(
-                    "JSON key `{}` is `{} {}` ({}) in v(N-1) and `{} {}` ({}) in v(N): JSON \
-                     readers take the key by name, so {}",
-                    if dirs.contains(&Direction::Backward) {
-                        &o.json_name
-                    } else {
-                        &n.json_name
-                    },
+                    "JSON key `{key}` is `{} {}` ({}) in v(N-1) and `{} {}` ({}) in v(N): \
+                     {why}, so {consequence}",
                     o.type_label(),
                     o.name,
                     o.number,
                     n.type_label(),
                     n.name,
                     n.number,
-                    match dirs.as_slice() {
-                        [Direction::Backward] => "v(N) reads v(N-1)'s values into the other field",
-                        [Direction::Forward] => "v(N-1) reads v(N)'s values into the other field",
-                        _ => "each version reads the other's values into the other field",
-                    }
                 ))
-                .old(field_old(ctx, o, o.type_span))
-                .new_loc(field_new(ctx, n, n.type_span))
+                .old(field_old(ctx, o, old_at))
+                .new_loc(field_new(ctx, n, new_at))
                 .arg("field", &*n.full_name)
                 .arg("old_field", &*o.full_name)
                 .arg("key", &*o.json_name)
