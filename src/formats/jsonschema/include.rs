@@ -421,9 +421,7 @@ impl<'a> Engine<'a> {
     /// alike, never unlike), unless the walk gave up at [`SAME_PAIRS`].
     fn same_top(&self, x: &SRef, y: &SRef) -> bool {
         let key = (x.clone(), y.clone());
-        if let Some(&r) = self.same_cache.borrow().get(&key) {
-            return r;
-        }
+        // A remembered pair is answered by `same_schema` before any walk.
         let mut seen = Seen::default();
         let r = self.same_schema(x, y, &mut seen);
         let mut cache = self.same_cache.borrow_mut();
