@@ -85,8 +85,8 @@ fn check_protobuf(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report,
         files: None,
     };
     let (o, n) = rayon::join(
-        || protobuf::load_version(old, &opts_for(&opts.old_includes)),
-        || protobuf::load_version(new, &opts_for(&opts.new_includes)),
+        || protobuf::load_version(old, &opts_for(&opts.old_includes)).map_err(|e| under(old, e)),
+        || protobuf::load_version(new, &opts_for(&opts.new_includes)).map_err(|e| under(new, e)),
     );
     let (o, n) = (o?, n?);
     let mut findings = protobuf::compare(&o.schema, &n.schema, opts.profile);
@@ -112,8 +112,8 @@ fn check_avro(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report, Err
         includes: opts.includes.iter().chain(extra).cloned().collect(),
         files: None,
     };
-    let o = avro::load_version(old, &opts_for(&opts.old_includes))?;
-    let n = avro::load_version(new, &opts_for(&opts.new_includes))?;
+    let o = avro::load_version(old, &opts_for(&opts.old_includes)).map_err(|e| under(old, e))?;
+    let n = avro::load_version(new, &opts_for(&opts.new_includes)).map_err(|e| under(new, e))?;
     let mut findings = avro::compare(&o.schema, &n.schema);
     if !opts.no_witness {
         avro::witness::attach(&o.schema, &n.schema, &mut findings);
@@ -134,8 +134,8 @@ fn check_jsonschema(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Repor
         ref_map: opts.ref_map.iter().chain(extra).cloned().collect(),
         files: None,
     };
-    let o = jsonschema::load_version(old, &lo(&opts.old_ref_map))?;
-    let n = jsonschema::load_version(new, &lo(&opts.new_ref_map))?;
+    let o = jsonschema::load_version(old, &lo(&opts.old_ref_map)).map_err(|e| under(old, e))?;
+    let n = jsonschema::load_version(new, &lo(&opts.new_ref_map)).map_err(|e| under(new, e))?;
     let policy = jsonschema::Policy {
         lenient: opts.lenient,
         format_assertion: opts.format_assertion,
@@ -152,6 +152,41 @@ fn check_jsonschema(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Repor
         (&n.schema.root, n.source_dir.as_deref()),
         findings,
     ))
+}
+
+/// An input error's file named as the user can open it: under the version
+/// (OLD or NEW as given, or the directory of the file given), so that one
+/// can tell which version is broken when both hold `a.proto`. Loaders name
+/// files relative to the version; a file found elsewhere (an include
+/// directory) keeps its name.
+fn under(version: &Path, e: Error) -> Error {
+    let Error::Input {
+        path,
+        line,
+        column,
+        message,
+    } = e
+    else {
+        return e;
+    };
+    let base = if version.is_dir() {
+        Some(version)
+    } else {
+        version.parent()
+    };
+    let p = Path::new(&path);
+    let path = match base {
+        Some(b) if !b.as_os_str().is_empty() && b != Path::new(".") && p.is_relative() => {
+            let joined = b.join(p);
+            if joined.exists() && !p.starts_with(b) {
+                joined.display().to_string()
+            } else {
+                path
+            }
+        }
+        _ => path,
+    };
+    Error::input(path, line, column, message)
 }
 
 /// Sorts findings and gathers the lines they point at.

@@ -227,6 +227,34 @@ fn input(spec: &str, req: &Request, repo: &mut Option<Repo>) -> Result<Input, Er
     }
 }
 
+/// An input error's file named from OLD or NEW as the user gave them
+/// (`new/a.proto`, `git:v1.2:schemas/a.proto`), not from the absolute path
+/// it was read at.
+fn as_given(e: Error, inputs: &[&Input]) -> Error {
+    let Error::Input {
+        path,
+        line,
+        column,
+        message,
+    } = e
+    else {
+        return e;
+    };
+    let p = Path::new(&path);
+    let path = inputs
+        .iter()
+        .find_map(|i| {
+            let rest = p.strip_prefix(&i.root).ok()?;
+            Some(if rest.as_os_str().is_empty() {
+                i.label.clone()
+            } else {
+                format!("{}/{}", i.label.trim_end_matches('/'), rest.display())
+            })
+        })
+        .unwrap_or(path);
+    Error::input(path, line, column, message)
+}
+
 /// Whether an input is a whole revision (every contract of the tree).
 fn whole_tree(spec: &str) -> bool {
     matches!(source::parse_spec(spec), Spec::Git { path: None, .. })
@@ -278,7 +306,7 @@ fn pair(req: &Request, old: &str, new: &str) -> Result<Report, Error> {
             repo::compare_trees(&to, &tree(&n, new)?, &settings(cfg.as_ref(), &opts))
         })
     } else {
-        crate::check(&o.root, &n.root, &opts)
+        crate::check(&o.root, &n.root, &opts).map_err(|e| as_given(e, &[&o, &n]))
     };
     if let Some(p) = &req.progress {
         p.finish();

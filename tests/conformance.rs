@@ -170,7 +170,7 @@ fn judge_backward(
     tally.items += 1;
     let ours = match run(old, new, Profile::Wire, includes) {
         Ok(r) => verdict_word(!breaks_backward(&r)),
-        Err(e) => format!("error: {}", e.replace(&tmp.display().to_string(), "")),
+        Err(e) => format!("error: {}", strip_roots(&e, &[old, new, tmp])),
     };
     if ours == verdict_word(peer_compatible) {
         tally.cases_agreeing += 1;
@@ -183,6 +183,21 @@ fn judge_backward(
             peer: verdict_word(peer_compatible),
         });
     }
+}
+
+/// An error's text with the scratch directories taken out: errors name
+/// files under the version compared (`<tmp>/13/writer/schema.proto`), the
+/// ledger names them from the version (`schema.proto`).
+fn strip_roots(e: &str, roots: &[&Path]) -> String {
+    let mut e = e.to_string();
+    for r in roots {
+        let base = if r.is_dir() { Some(*r) } else { r.parent() };
+        if let Some(b) = base {
+            e = e.replace(&format!("{}/", b.display()), "");
+            e = e.replace(&b.display().to_string(), "");
+        }
+    }
+    e
 }
 
 fn verdict_word(compatible: bool) -> String {
@@ -528,7 +543,7 @@ fn avro_java_schema_compatibility() {
         let report = run(&old, &new, Profile::Wire, vec![]);
         let ours = match &report {
             Ok(r) => verdict_word(!breaks(r, Direction::Backward)),
-            Err(e) => format!("error: {}", e.replace(&dir.display().to_string(), "")),
+            Err(e) => format!("error: {}", strip_roots(e, &[&old, &new, &dir])),
         };
         tally.items += 1;
         if ours == verdict_word(peer) {
@@ -715,7 +730,7 @@ fn js_suite(suite: &str, cases: &[JsCase], draft: Option<Draft>) {
             };
             let ours = match r {
                 Ok(r) => r.direction_word(d).to_string(),
-                Err(e) => format!("error: {}", e.replace(&dir.display().to_string(), "")),
+                Err(e) => format!("error: {}", strip_roots(e, &[&old, &new, &dir])),
             };
             let peer = verdict_word(peer);
             if ours == peer {
