@@ -501,11 +501,8 @@ fn witness(
 ) -> Witness {
     let ws = wroot.schema;
     let shown = meaning::show(ws, &t.written, wnames);
-    let datum = if wroot.label.is_empty() {
-        cut(&shown, 600)
-    } else {
-        format!("{} {}", wroot.label, cut(&shown, 600))
-    };
+    // What it is an instance of is said apart (`of`), as in every format.
+    let datum = cut(&shown, 600);
     let target = datum::at(wnames, ws, &t.written, trail);
     let place = |p: &str| -> String {
         if p.is_empty() {
@@ -574,6 +571,10 @@ fn witness(
 /// What a payload is an instance of: the writer's named type, or the
 /// message part it carries, or the unnamed schema itself.
 fn instance_of(wroot: &Root) -> String {
+    if wroot.label.ends_with(':') {
+        // A message part, carried by a record of wirecompat's making.
+        return wroot.label.trim_end_matches(':').to_string();
+    }
     match wroot.schema {
         ApacheSchema::Record(r) => r.name.fullname(None),
         ApacheSchema::Enum(e) => e.name.fullname(None),
