@@ -40,6 +40,18 @@ fn main() -> ExitCode {
                 println!("changes: {}", what.join(", "));
                 return ExitCode::SUCCESS;
             }
+            "--show-avro" => {
+                // Writes the evolution of one seed to DIR/old and DIR/new.
+                let seed: u64 = value().parse().unwrap_or(0);
+                let dir = std::path::PathBuf::from(value());
+                let (old, new) = soundness::avro::schemas(seed);
+                for (sub, text) in [("old", old), ("new", new)] {
+                    let d = dir.join(sub);
+                    let _ = std::fs::create_dir_all(&d);
+                    let _ = std::fs::write(d.join("r.avsc"), text);
+                }
+                return ExitCode::SUCCESS;
+            }
             "-h" | "--help" => {
                 println!(
                     "soundness [--format protobuf|avro|jsonschema]... [--minutes M] \

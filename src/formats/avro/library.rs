@@ -54,23 +54,43 @@ pub struct Root<'a> {
 
 impl Library {
     pub fn new(schema: &model::Schema) -> Result<Library, String> {
-        let (named, others) = super::load::apache_json(schema);
-        let texts: Vec<String> = named.iter().map(|(_, v)| v.to_string()).collect();
-        let schemata = guard(|| Schema::parse_list(&texts).map_err(|e| e.to_string()))?;
+        let mut json = super::load::apache_json(schema);
+        let parse = |json: &super::load::ApacheJson| {
+            let texts: Vec<String> = json.0.iter().map(|(_, _, v)| v.to_string()).collect();
+            let parsed = guard(|| Schema::parse_list(&texts).map_err(|e| e.to_string()));
+            (texts, parsed)
+        };
+        let (mut texts, mut parsed) = parse(&json);
+        // Defaults apache-avro refuses to parse (see `load::Deferred`) are
+        // taken out for parsing and given back to the parsed fields.
+        let mut deferred = Vec::new();
+        if parsed.is_err() {
+            deferred = super::load::deferred_defaults(schema);
+            if !deferred.is_empty() {
+                super::load::without_deferred(&mut json, &deferred);
+                (texts, parsed) = parse(&json);
+            }
+        }
+        let mut schemata = parsed?;
+        for s in &mut schemata {
+            put_defaults(s, &deferred, 0);
+        }
         let schemata = definitions_first(schemata);
+        let (_, others) = json;
         let mut lib = Library {
             schemata,
             others: Vec::new(),
             messages: Vec::new(),
             names: HashMap::new(),
         };
-        for (fi, v) in &others {
+        for (fi, _, v) in &others {
             let key = schema.files[*fi].name.clone();
-            let s = guard(|| {
+            let mut s = guard(|| {
                 Schema::parse_str_with_list(&v.to_string(), &texts)
                     .map(|(s, _)| s)
                     .map_err(|e| e.to_string())
             })?;
+            put_defaults(&mut s, &deferred, 0);
             lib.others.push((key, s));
         }
         // Protocol messages, each part carried by a record in the protocol's
@@ -203,6 +223,39 @@ impl Library {
     /// A schema with its references followed (at most a few hops).
     pub fn deref<'a>(&'a self, s: &'a Schema) -> &'a Schema {
         deref(&self.names, s)
+    }
+}
+
+/// Gives the deferred defaults back to the fields of the parsed schema.
+fn put_defaults(s: &mut Schema, deferred: &[super::load::Deferred], depth: usize) {
+    if deferred.is_empty() || depth > crate::limits::HIGHEST_MAX_DEPTH {
+        return;
+    }
+    match s {
+        Schema::Record(r) => {
+            let full = r.name.fullname(None);
+            for f in &mut r.fields {
+                if let Some(d) = deferred
+                    .iter()
+                    .find(|d| d.record == full && d.field == f.name)
+                {
+                    f.default = Some(d.default.clone());
+                }
+                put_defaults(&mut f.schema, deferred, depth + 1);
+            }
+        }
+        Schema::Array(a) => put_defaults(&mut a.items, deferred, depth + 1),
+        Schema::Map(m) => put_defaults(&mut m.types, deferred, depth + 1),
+        Schema::Union(u) => {
+            let mut branches = u.variants().to_vec();
+            for b in &mut branches {
+                put_defaults(b, deferred, depth + 1);
+            }
+            if let Ok(nu) = apache_avro::schema::UnionSchema::new(branches) {
+                *u = nu;
+            }
+        }
+        _ => {}
     }
 }
 
@@ -532,4 +585,59 @@ fn read_whole(reader: &GenericDatumReader<'_>, bytes: &[u8]) -> Result<Value, St
         }
         Ok(v)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// A default apache-avro refuses to parse (the field's type is the
+    /// record around it) is hidden from its parser and given back, so that
+    /// a reader that needs it reads with it.
+    #[test]
+    fn a_default_typed_by_the_enclosing_record_is_read_back() {
+        let dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/avro/default-of-enclosing-record");
+        let load = |f: &str| super::super::load::load(&dir.join(f), &Default::default()).unwrap();
+        let (old, new) = (load("old.avsc"), load("new.avsc"));
+        assert_eq!(super::super::load::deferred_defaults(&new).len(), 1);
+        let (lo, ln) = (Library::new(&old).unwrap(), Library::new(&new).unwrap());
+        let origin = Origin::Top {
+            old: "t.Tree".into(),
+            new: "t.Tree".into(),
+        };
+        let (ro, rn) = (
+            lo.root(&origin, true).unwrap(),
+            ln.root(&origin, false).unwrap(),
+        );
+        let ch = Channel::new(&lo, ro.schema, &ln, rn.schema).unwrap();
+        let child = Value::Record(vec![("label".into(), Value::String("x".into()))]);
+        let tree = Value::Record(vec![
+            (
+                "name".into(),
+                Value::Union(1, Box::new(Value::String("n".into()))),
+            ),
+            ("children".into(), Value::Array(vec![child])),
+        ]);
+        let read = ch.read(&ch.write(&tree).unwrap()).unwrap();
+        let Value::Record(fields) = read else {
+            panic!("{read:?}")
+        };
+        let Value::Array(children) = &fields[1].1 else {
+            panic!("{fields:?}")
+        };
+        let Value::Record(child) = &children[0] else {
+            panic!("{children:?}")
+        };
+        assert_eq!(child[1].0, "subtree");
+        let Value::Record(subtree) = &child[1].1 else {
+            panic!("{child:?}")
+        };
+        assert_eq!(
+            subtree[0],
+            ("name".to_string(), Value::String("leaf".into()))
+        );
+        assert_eq!(subtree[1], ("children".to_string(), Value::Array(vec![])));
+    }
 }

@@ -687,27 +687,29 @@ fn logical_fits(l: &Logical, primitive: &str) -> bool {
 /// The version's schemas as apache-avro parses them: the named top-level
 /// definitions of every file (a protocol's `types`, with its namespace and
 /// `error` read as `record`), and the other (unnamed) top-level schemas,
-/// each with its file's index.
+/// each with its file's index and the JSON pointer in that file where it
+/// sits (empty for a whole file).
 pub type ApacheJson = (
-    Vec<(usize, serde_json::Value)>,
-    Vec<(usize, serde_json::Value)>,
+    Vec<(usize, String, serde_json::Value)>,
+    Vec<(usize, String, serde_json::Value)>,
 );
 
 pub fn apache_json(schema: &Schema) -> ApacheJson {
     // Named top-level definitions of every file, as JSON, for references.
-    let mut named_json: Vec<(usize, serde_json::Value)> = Vec::new();
-    let mut others: Vec<(usize, serde_json::Value)> = Vec::new();
+    let mut named_json: Vec<(usize, String, serde_json::Value)> = Vec::new();
+    let mut others: Vec<(usize, String, serde_json::Value)> = Vec::new();
     for (fi, f) in schema.files.iter().enumerate() {
         let v = f.json.to_serde();
         if let Some(obj) = v.as_object()
             && obj.contains_key("protocol")
         {
             let ns = obj.get("namespace").cloned();
-            for t in obj
+            for (i, t) in obj
                 .get("types")
                 .and_then(|t| t.as_array())
                 .into_iter()
                 .flatten()
+                .enumerate()
             {
                 let mut t = t.clone();
                 // apache-avro parses schemas, not protocols: an `error` is a
@@ -723,7 +725,7 @@ pub fn apache_json(schema: &Schema) -> ApacheJson {
                     o.insert("namespace".into(), ns.clone());
                 }
                 if t.is_object() {
-                    named_json.push((fi, t));
+                    named_json.push((fi, format!("/types/{i}"), t));
                 }
             }
             continue;
@@ -733,22 +735,166 @@ pub fn apache_json(schema: &Schema) -> ApacheJson {
             .and_then(|t| t.as_str())
             .is_some_and(|t| matches!(t, "record" | "error" | "enum" | "fixed"));
         if is_named {
-            named_json.push((fi, v));
+            named_json.push((fi, String::new(), v));
         } else {
-            others.push((fi, v));
+            others.push((fi, String::new(), v));
         }
     }
     (named_json, others)
 }
 
+/// A field default that apache-avro cannot check: the field's type reaches
+/// a record whose definition encloses the field, which apache-avro has not
+/// finished building when it checks the default, so it refuses every
+/// default there (0.22: "`default`'s value type of field ... must be ..."),
+/// though the specification allows them (`{"name": "next", "type": "Node",
+/// "default": {"value": 1, "children": []}}` inside `Node`). wirecompat
+/// hides these defaults from apache-avro's parser, checks them itself
+/// ([`super::resolve::default_error`]), and gives them back to the parsed
+/// schemas that read data ([`super::library`]).
+#[derive(Debug, Clone)]
+pub struct Deferred {
+    /// The record's full name and the field's name.
+    pub record: String,
+    pub field: String,
+    /// The field object.
+    pub at: At,
+    pub default: serde_json::Value,
+}
+
+/// The defaults apache-avro cannot check (see [`Deferred`]), in a fixed
+/// order. Only looked for once apache-avro has refused a version.
+pub fn deferred_defaults(schema: &Schema) -> Vec<Deferred> {
+    let mut records: Vec<&Named> = schema
+        .named
+        .values()
+        .filter(|n| matches!(n.kind, NamedKind::Record { .. }))
+        .collect();
+    records.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+    let mut out = Vec::new();
+    for r in &records {
+        let NamedKind::Record { fields, .. } = &r.kind else {
+            continue;
+        };
+        for f in fields {
+            let Some(default) = &f.default else {
+                continue;
+            };
+            let enclosing: Vec<&str> = records
+                .iter()
+                .filter(|e| {
+                    e.at.file == f.at.file
+                        && f.at.pointer.starts_with(&format!("{}/", e.at.pointer))
+                })
+                .map(|e| e.full_name.as_str())
+                .collect();
+            let mut seen = BTreeSet::new();
+            reach(&f.ty, schema, &mut seen);
+            if enclosing.iter().any(|e| seen.contains(*e)) {
+                out.push(Deferred {
+                    record: r.full_name.clone(),
+                    field: f.name.clone(),
+                    at: f.at.clone(),
+                    default: default.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The named types a type reaches, through fields, items, values and
+/// branches.
+fn reach<'a>(n: &'a Node, schema: &'a Schema, seen: &mut BTreeSet<&'a str>) {
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        match &n.ty {
+            Ty::Array(i) | Ty::Map(i) => stack.push(i),
+            Ty::Union(bs) => stack.extend(bs.iter()),
+            Ty::Named(name) => {
+                if !seen.insert(name.as_str()) {
+                    continue;
+                }
+                if let Some(Named {
+                    kind: NamedKind::Record { fields, .. },
+                    ..
+                }) = schema.named(name)
+                {
+                    stack.extend(fields.iter().map(|f| &f.ty));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Takes the deferred defaults out of apache-avro's copy of the version.
+pub fn without_deferred(json: &mut ApacheJson, deferred: &[Deferred]) {
+    for d in deferred {
+        let entry = json
+            .0
+            .iter_mut()
+            .chain(json.1.iter_mut())
+            .find(|(fi, base, _)| {
+                *fi == d.at.file && d.at.pointer.starts_with(&format!("{base}/"))
+            });
+        if let Some((_, base, v)) = entry
+            && let Some(o) = v
+                .pointer_mut(&d.at.pointer[base.len()..])
+                .and_then(|f| f.as_object_mut())
+        {
+            o.remove("default");
+        }
+    }
+}
+
 /// Lets apache-avro parse every schema of the version; its refusal is an
-/// input error on the file that caused it.
+/// input error on the file that caused it. Defaults apache-avro cannot
+/// check (see [`Deferred`]) are checked by wirecompat instead.
 fn validate(schema: &Schema) -> Result<(), Error> {
-    let (named_json, others) = apache_json(schema);
-    let texts: Vec<String> = named_json.iter().map(|(_, v)| v.to_string()).collect();
+    let mut json = apache_json(schema);
+    let Err(e) = apache_parses(schema, &json) else {
+        return Ok(());
+    };
+    let deferred = deferred_defaults(schema);
+    if deferred.is_empty() {
+        return Err(e);
+    }
+    without_deferred(&mut json, &deferred);
+    apache_parses(schema, &json)?;
+    for d in &deferred {
+        let ty = schema
+            .named(&d.record)
+            .and_then(|r| match &r.kind {
+                NamedKind::Record { fields, .. } => fields.iter().find(|f| f.name == d.field),
+                _ => None,
+            })
+            .map(|f| &f.ty);
+        if let Some(ty) = ty
+            && let Err(why) = super::resolve::default_error(&d.default, ty, schema)
+        {
+            let at = d.at.child("default", None);
+            let [l, c, _, _] = schema.position(&at);
+            return Err(Error::input(
+                schema.files[d.at.file].display.clone(),
+                l,
+                c,
+                format!(
+                    "invalid Avro schema: the default of field `{}` in `{}` does not fit its \
+                     type: {why}",
+                    d.field, d.record
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn apache_parses(schema: &Schema, (named_json, others): &ApacheJson) -> Result<(), Error> {
+    let texts: Vec<String> = named_json.iter().map(|(_, _, v)| v.to_string()).collect();
     if let Err(e) = apache_avro::Schema::parse_list(&texts) {
         // Find the file: parse each alone, with the others for references.
-        for (i, (fi, _)) in named_json.iter().enumerate() {
+        for (i, (fi, _, _)) in named_json.iter().enumerate() {
             let rest: Vec<&String> = texts
                 .iter()
                 .enumerate()
@@ -761,7 +907,7 @@ fn validate(schema: &Schema) -> Result<(), Error> {
         }
         return Err(avro_error(schema, named_json[0].0, &e.to_string()));
     }
-    for (fi, v) in &others {
+    for (fi, _, v) in others {
         if let Err(e) = apache_avro::Schema::parse_str_with_list(&v.to_string(), &texts) {
             return Err(avro_error(schema, *fi, &e.to_string()));
         }

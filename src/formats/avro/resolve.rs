@@ -439,7 +439,7 @@ impl<'a> Engine<'a> {
 /// Whether a field default is valid for its type per the specification
 /// (a union's default matches its first branch).
 pub fn valid_default(v: &serde_json::Value, n: &Node, s: &Schema, top: bool) -> Result<(), String> {
-    check_default(v, n, s, top, false)
+    check_default(v, n, s, top, false, &mut DEFAULT_FUEL.clone())
 }
 
 /// Whether a default fits its type when a union's value may take any
@@ -447,8 +447,18 @@ pub fn valid_default(v: &serde_json::Value, n: &Node, s: &Schema, top: bool) -> 
 /// no reader can take is refused as bad input; a later branch is AV203's
 /// warning.
 pub fn fits_some_branch(v: &serde_json::Value, n: &Node, s: &Schema) -> bool {
-    check_default(v, n, s, false, true).is_ok()
+    default_error(v, n, s).is_ok()
 }
+
+/// [`fits_some_branch`], saying why not.
+pub fn default_error(v: &serde_json::Value, n: &Node, s: &Schema) -> Result<(), String> {
+    check_default(v, n, s, false, true, &mut DEFAULT_FUEL.clone())
+}
+
+/// How many steps a default's check may take: a record's missing field
+/// takes that field's own default, which may hold the record again
+/// (`{"name": "r", "type": ["R", "null"], "default": {}}` inside `R`).
+const DEFAULT_FUEL: u32 = 100_000;
 
 fn check_default(
     v: &serde_json::Value,
@@ -456,25 +466,44 @@ fn check_default(
     s: &Schema,
     top: bool,
     any_branch: bool,
+    fuel: &mut u32,
 ) -> Result<(), String> {
     use serde_json::Value as V;
-    let bad = |what: &str| Err(format!("{v} is not a valid {what} default"));
+    let endless = || {
+        Err(
+            "the default never ends: a field it leaves out takes a default that holds \
+             the record again"
+                .to_string(),
+        )
+    };
+    // Past the fuel, every branch fails: say why rather than "not valid".
+    let bad = |what: &str, fuel: u32| {
+        if fuel == 0 {
+            endless()
+        } else {
+            Err(format!("{v} is not a valid {what} default"))
+        }
+    };
+    if *fuel == 0 {
+        return endless();
+    }
+    *fuel -= 1;
     match &n.ty {
         Ty::Union(bs) => {
             let Some(first) = bs.first() else {
-                return bad("union");
+                return bad("union", *fuel);
             };
             if any_branch {
                 return if bs
                     .iter()
-                    .any(|b| check_default(v, b, s, false, true).is_ok())
+                    .any(|b| check_default(v, b, s, false, true, fuel).is_ok())
                 {
                     Ok(())
                 } else {
-                    bad("union")
+                    bad("union", *fuel)
                 };
             }
-            if check_default(v, first, s, false, false).is_ok() {
+            if check_default(v, first, s, false, false, fuel).is_ok() {
                 Ok(())
             } else if top {
                 Err(format!(
@@ -483,57 +512,57 @@ fn check_default(
                     describe(first, s)
                 ))
             } else {
-                bad("union")
+                bad("union", *fuel)
             }
         }
         Ty::Null => {
             if v.is_null() {
                 Ok(())
             } else {
-                bad("null")
+                bad("null", *fuel)
             }
         }
         Ty::Boolean => {
             if v.is_boolean() {
                 Ok(())
             } else {
-                bad("boolean")
+                bad("boolean", *fuel)
             }
         }
         Ty::Int => match v.as_i64() {
             Some(i) if i32::try_from(i).is_ok() => Ok(()),
-            _ => bad("int"),
+            _ => bad("int", *fuel),
         },
         Ty::Long => {
             if v.as_i64().is_some() {
                 Ok(())
             } else {
-                bad("long")
+                bad("long", *fuel)
             }
         }
         Ty::Float | Ty::Double => match v {
             V::Number(_) => Ok(()),
             V::String(s) if matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") => Ok(()),
-            _ => bad("float"),
+            _ => bad("float", *fuel),
         },
         Ty::Bytes | Ty::String => {
             if v.is_string() {
                 Ok(())
             } else {
-                bad("string")
+                bad("string", *fuel)
             }
         }
         Ty::Array(i) => match v {
             V::Array(items) => items
                 .iter()
-                .try_for_each(|x| check_default(x, i, s, false, any_branch)),
-            _ => bad("array"),
+                .try_for_each(|x| check_default(x, i, s, false, any_branch, fuel)),
+            _ => bad("array", *fuel),
         },
         Ty::Map(vt) => match v {
             V::Object(m) => m
                 .values()
-                .try_for_each(|x| check_default(x, vt, s, false, any_branch)),
-            _ => bad("map"),
+                .try_for_each(|x| check_default(x, vt, s, false, any_branch, fuel)),
+            _ => bad("map", *fuel),
         },
         Ty::Named(name) => {
             let Some(nd) = s.named(name) else {
@@ -544,7 +573,7 @@ fn check_default(
                     fields
                         .iter()
                         .try_for_each(|f| match m.get(&f.name).or(f.default.as_ref()) {
-                            Some(x) => check_default(x, &f.ty, s, false, any_branch),
+                            Some(x) => check_default(x, &f.ty, s, false, any_branch, fuel),
                             None => Err(format!("{v} lacks field `{}`", f.name)),
                         })
                 }
@@ -554,7 +583,7 @@ fn check_default(
                 (NamedKind::Fixed { size }, V::String(b)) if b.chars().count() as u64 == *size => {
                     Ok(())
                 }
-                _ => bad(nd.kind_word()),
+                _ => bad(nd.kind_word(), *fuel),
             }
         }
     }
