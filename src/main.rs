@@ -159,7 +159,14 @@ fn emit(
     color: bool,
     footer: Option<&str>,
 ) -> Result<(), ExitCode> {
-    print!("{}", report::render(outcome, format, color));
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = report::write(outcome, format, color, &mut stdout) {
+        // A closed pipe (`| head`) ends the output, not the run.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(fail(format!("cannot write the report: {e}")));
+        }
+    }
+    drop(stdout);
     if let Some(line) = footer {
         if format == Format::Text {
             println!("{line}");
@@ -168,7 +175,9 @@ fn emit(
         }
     }
     for (f, path) in outputs {
-        if let Err(e) = std::fs::write(path, report::render(outcome, *f, false)) {
+        let written = std::fs::File::create(path)
+            .and_then(|mut file| report::write(outcome, *f, false, &mut file));
+        if let Err(e) = written {
             return Err(fail(format!("cannot write {}: {e}", path.display())));
         }
     }

@@ -114,6 +114,30 @@ fn every_format_on_the_example() {
     );
 }
 
+/// JSON and SARIF of a single comparison are written one finding at a time
+/// (`report::write`): the bytes are those of the whole report built as one
+/// JSON value, for a report with findings of every kind the example has.
+#[test]
+fn streamed_reports_are_the_whole_value_written() {
+    let o = example();
+    let Outcome::Pair(r) = &o else {
+        panic!("the example is a single comparison")
+    };
+    assert!(r.findings.len() >= 5, "{} findings", r.findings.len());
+    let whole = report::json::to_value(r);
+    let pretty = |v: &Value| format!("{}\n", serde_json::to_string_pretty(v).unwrap());
+    let written = |f: OutputFormat| {
+        let mut out = Vec::new();
+        report::write(&o, f, false, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(written(OutputFormat::Json), pretty(&whole));
+    assert_eq!(
+        written(OutputFormat::Sarif),
+        pretty(&report::sarif::to_value(&whole))
+    );
+}
+
 #[test]
 fn every_format_on_a_window() {
     let (_dir, o) = window();

@@ -29,7 +29,7 @@ fn location(l: &Option<Location>) -> Value {
     }
 }
 
-fn finding(r: &Report, f: &Finding, guarded: bool) -> Value {
+pub(super) fn finding(r: &Report, f: &Finding, guarded: bool) -> Value {
     let args: Map<String, Value> = f
         .args
         .iter()
@@ -89,6 +89,28 @@ fn expired_value(e: &[Expired]) -> Value {
 }
 
 pub fn to_value(r: &Report) -> Value {
+    let mut v = head(r);
+    v["findings"] = r
+        .findings
+        .iter()
+        .map(|f| finding(r, f, true))
+        .collect::<Vec<_>>()
+        .into();
+    v
+}
+
+/// The report as [`to_value`] gives it, written one finding at a time: a
+/// report of 100,000 findings never holds them all as JSON values (about
+/// 15 KB each, against 2 KB written).
+pub fn write(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut v = head(r);
+    v["findings"] = Value::Array(Vec::new());
+    let findings = super::Stream(|| r.findings.iter().map(|f| finding(r, f, true)));
+    super::write_spliced(&v, &["findings"], &findings, out)
+}
+
+/// Every key of the report but its findings.
+pub(super) fn head(r: &Report) -> Value {
     let rollback = crate::window::rollback_of(r);
     json!({
         "version": REPORT_VERSION,
@@ -114,7 +136,6 @@ pub fn to_value(r: &Report) -> Value {
             "breaking_backward": r.count_breaking(Direction::Backward),
             "breaking_forward": r.count_breaking(Direction::Forward),
         },
-        "findings": r.findings.iter().map(|f| finding(r, f, true)).collect::<Vec<_>>(),
         "rollback": rollback_value(&rollback),
         "notes": r.notes,
         "expired": expired_value(&r.expired),
@@ -267,7 +288,7 @@ pub fn render_window(w: &WindowReport) -> String {
 }
 
 pub fn render(r: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(r)).expect("report serializes");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write(r, &mut out).expect("a report serializes into memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }

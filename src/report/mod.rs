@@ -66,6 +66,13 @@ pub fn render(outcome: &crate::run::Outcome, format: OutputFormat, color: bool) 
         };
         return if color { text::colorize(&plain) } else { plain };
     }
+    if let Outcome::Pair(_) = outcome
+        && matches!(format, OutputFormat::Json | OutputFormat::Sarif)
+    {
+        let mut out = Vec::new();
+        write(outcome, format, color, &mut out).expect("a report serializes into memory");
+        return String::from_utf8(out).expect("serde_json writes UTF-8");
+    }
     let value = match outcome {
         Outcome::Pair(r) => json::to_value(r),
         Outcome::Window(w) => json::window_value(w),
@@ -84,6 +91,106 @@ pub fn render(outcome: &crate::run::Outcome, format: OutputFormat, color: bool) 
         OutputFormat::Github => github::render(&value),
         OutputFormat::Gitlab => gitlab::render(&value),
         OutputFormat::Markdown => markdown::render(&value),
+    }
+}
+
+/// Writes the report: [`render`]'s text, streamed where a report can be
+/// large (`--format json` and `sarif` of a single comparison are written
+/// one finding at a time rather than built whole).
+pub fn write(
+    outcome: &crate::run::Outcome,
+    format: OutputFormat,
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match (outcome, format) {
+        (crate::run::Outcome::Pair(r), OutputFormat::Json) => json::write(r, out),
+        (crate::run::Outcome::Pair(r), OutputFormat::Sarif) => sarif::write(r, out),
+        _ => out.write_all(render(outcome, format, color).as_bytes()),
+    }
+}
+
+/// A JSON value written with one of its parts (at `path`, object keys and
+/// array indices) taken from `part` instead: the value holds a placeholder
+/// there. Large lists (findings, SARIF results) are so written one element
+/// at a time, in the very bytes the whole value would give.
+struct Splice<'a, P: serde::Serialize> {
+    value: &'a serde_json::Value,
+    path: &'a [&'a str],
+    part: &'a P,
+}
+
+impl<P: serde::Serialize> serde::Serialize for Splice<'_, P> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        use serde_json::Value;
+        let Some((first, rest)) = self.path.split_first() else {
+            return self.part.serialize(s);
+        };
+        let inner = |value| Splice {
+            value,
+            path: rest,
+            part: self.part,
+        };
+        match self.value {
+            Value::Object(m) => {
+                let mut map = s.serialize_map(Some(m.len()))?;
+                for (k, v) in m {
+                    if k == first {
+                        map.serialize_entry(k, &inner(v))?;
+                    } else {
+                        map.serialize_entry(k, v)?;
+                    }
+                }
+                map.end()
+            }
+            Value::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.len()))?;
+                for (i, v) in a.iter().enumerate() {
+                    if first.parse() == Ok(i) {
+                        seq.serialize_element(&inner(v))?;
+                    } else {
+                        seq.serialize_element(v)?;
+                    }
+                }
+                seq.end()
+            }
+            v => v.serialize(s),
+        }
+    }
+}
+
+/// Writes `value` pretty-printed, with `part` at `path`, and a newline.
+fn write_spliced<P: serde::Serialize>(
+    value: &serde_json::Value,
+    path: &[&str],
+    part: &P,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut w = std::io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut w, &Splice { value, path, part })?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
+/// A sequence written from an iterator made afresh for the writing.
+struct Stream<F>(F);
+
+impl<F, I, T> serde::Serialize for Stream<F>
+where
+    F: Fn() -> I,
+    I: ExactSizeIterator<Item = T>,
+    T: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let items = (self.0)();
+        let mut seq = s.serialize_seq(Some(items.len()))?;
+        for x in items {
+            seq.serialize_element(&x)?;
+        }
+        seq.end()
     }
 }
 

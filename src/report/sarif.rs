@@ -107,57 +107,88 @@ fn message(i: &Item, window: bool) -> String {
 pub fn to_value(report: &Value) -> Value {
     let window = view::is_window(report);
     let items = view::items(report);
+    let (index, rules) = rules_of(items.iter().map(|i| (i.rule, i.name)));
+    let results = items
+        .iter()
+        .map(|i| result_value(i, &index, window))
+        .collect();
+    document(report, rules, results)
+}
+
+/// The report of a single comparison, written one result at a time (see
+/// [`super::write`]): the same bytes as [`render`] of its JSON report.
+pub fn write(r: &super::Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let head = super::json::head(r);
+    let window = view::is_window(&head);
+    let (index, rules) = rules_of(r.findings.iter().map(|f| (f.rule.code, f.rule.name)));
+    let doc = document(&head, rules, Vec::new());
+    let results = super::Stream(|| {
+        r.findings.iter().map(|f| {
+            let v = super::json::finding(r, f, true);
+            result_value(&view::item(&head, &v), &index, window)
+        })
+    });
+    super::write_spliced(&doc, &["runs", "0", "results"], &results, out)
+}
+
+/// The rules the findings name, each once, in order of first use, and
+/// their index by code.
+fn rules_of<'a>(
+    named: impl Iterator<Item = (&'a str, &'a str)>,
+) -> (BTreeMap<&'a str, usize>, Vec<Value>) {
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
-    for i in &items {
-        if !index.contains_key(i.rule) {
-            index.insert(i.rule, rules.len());
-            rules.push(rule_value(i.rule, i.name));
+    for (code, name) in named {
+        if !index.contains_key(code) {
+            index.insert(code, rules.len());
+            rules.push(rule_value(code, name));
         }
     }
-    let results: Vec<Value> = items
-        .iter()
-        .map(|i| {
-            let mut r = json!({
-                "ruleId": i.rule,
-                "ruleIndex": index[i.rule],
-                "level": level(i),
-                "message": { "text": message(i, window) },
-                "partialFingerprints": { "wirecompatFingerprint/v1": i.fingerprint },
-                "properties": {
-                    "breaks": i.breaks,
-                    "unknown": i.unknown,
-                    "severity": i.severity,
-                    "blocking": i.blocking,
-                    "against": i.against,
-                },
-            });
-            if let Some(p) = i.anchor() {
-                r["locations"] = json!([{ "physicalLocation": physical(p) }]);
-            }
-            if let (Some(_), Some(old)) = (&i.new, &i.old) {
-                r["relatedLocations"] = json!([{
-                    "id": 1,
-                    "physicalLocation": physical(old),
-                    "message": { "text": format!("the element in the old version ({})", i.against) },
-                }]);
-            }
-            if i.accepted {
-                let a = &i.v["accepted"];
-                r["suppressions"] = json!([{
-                    "kind": "external",
-                    "status": "accepted",
-                    "justification": format!(
-                        "{} (accepted by {} until {})",
-                        a["reason"].as_str().unwrap_or(""),
-                        a["by"].as_str().unwrap_or("?"),
-                        a["expires"].as_str().unwrap_or("?"),
-                    ),
-                }]);
-            }
-            r
-        })
-        .collect();
+    (index, rules)
+}
+
+fn result_value(i: &Item, index: &BTreeMap<&str, usize>, window: bool) -> Value {
+    let mut r = json!({
+        "ruleId": i.rule,
+        "ruleIndex": index[i.rule],
+        "level": level(i),
+        "message": { "text": message(i, window) },
+        "partialFingerprints": { "wirecompatFingerprint/v1": i.fingerprint },
+        "properties": {
+            "breaks": i.breaks,
+            "unknown": i.unknown,
+            "severity": i.severity,
+            "blocking": i.blocking,
+            "against": i.against,
+        },
+    });
+    if let Some(p) = i.anchor() {
+        r["locations"] = json!([{ "physicalLocation": physical(p) }]);
+    }
+    if let (Some(_), Some(old)) = (&i.new, &i.old) {
+        r["relatedLocations"] = json!([{
+            "id": 1,
+            "physicalLocation": physical(old),
+            "message": { "text": format!("the element in the old version ({})", i.against) },
+        }]);
+    }
+    if i.accepted {
+        let a = &i.v["accepted"];
+        r["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": format!(
+                "{} (accepted by {} until {})",
+                a["reason"].as_str().unwrap_or(""),
+                a["by"].as_str().unwrap_or("?"),
+                a["expires"].as_str().unwrap_or("?"),
+            ),
+        }]);
+    }
+    r
+}
+
+fn document(report: &Value, rules: Vec<Value>, results: Vec<Value>) -> Value {
     json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",

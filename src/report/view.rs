@@ -141,35 +141,39 @@ fn place(loc: &Value, root: &str, window: bool) -> Option<Place> {
 
 /// Every finding of the report, in order.
 pub fn items(report: &Value) -> Vec<Item<'_>> {
-    let window = is_window(report);
-    let new_root = s(&report["new_root"]);
-    let old_root = s(&report["old_root"]);
     report["findings"]
         .as_array()
         .map(|a| a.as_slice())
         .unwrap_or_default()
         .iter()
-        .map(|f| {
-            let against = if window { s(&f["against"]) } else { old_root };
-            Item {
-                v: f,
-                rule: s(&f["rule"]),
-                name: s(&f["name"]),
-                severity: s(&f["severity"]),
-                blocking: f["blocking"] == true,
-                accepted: !f["accepted"].is_null(),
-                message: s(&f["message"]),
-                advice: s(&f["advice"]),
-                fingerprint: s(&f["fingerprint"]),
-                against,
-                breaks: list(&f["breaks"]),
-                unknown: list(&f["unknown"]),
-                new: place(&f["new"], new_root, window),
-                old: place(&f["old"], old_root, window),
-                window,
-            }
-        })
+        .map(|f| item(report, f))
         .collect()
+}
+
+/// One finding of the report (`f`, an element of its `findings`; the
+/// report's other keys say how to name its places).
+pub fn item<'a>(report: &'a Value, f: &'a Value) -> Item<'a> {
+    let window = is_window(report);
+    let new_root = s(&report["new_root"]);
+    let old_root = s(&report["old_root"]);
+    let against = if window { s(&f["against"]) } else { old_root };
+    Item {
+        v: f,
+        rule: s(&f["rule"]),
+        name: s(&f["name"]),
+        severity: s(&f["severity"]),
+        blocking: f["blocking"] == true,
+        accepted: !f["accepted"].is_null(),
+        message: s(&f["message"]),
+        advice: s(&f["advice"]),
+        fingerprint: s(&f["fingerprint"]),
+        against,
+        breaks: list(&f["breaks"]),
+        unknown: list(&f["unknown"]),
+        new: place(&f["new"], new_root, window),
+        old: place(&f["old"], old_root, window),
+        window,
+    }
 }
 
 /// The versions compared, for headings: "v1.0.0 → work tree".
