@@ -114,16 +114,24 @@ fn every_format_on_the_example() {
     );
 }
 
-/// JSON and SARIF of a single comparison are written one finding at a time
-/// (`report::write`): the bytes are those of the whole report built as one
-/// JSON value, for a report with findings of every kind the example has.
+/// JSON, SARIF and GitLab reports of a single comparison are written one
+/// finding at a time (`report::write`), and every machine format reads the
+/// findings from the report rather than from its JSON value: the bytes are
+/// those made from the whole report built as one JSON value.
 #[test]
 fn streamed_reports_are_the_whole_value_written() {
-    let o = example();
-    let Outcome::Pair(r) = &o else {
+    let Outcome::Pair(mut r) = example() else {
         panic!("the example is a single comparison")
     };
     assert!(r.findings.len() >= 5, "{} findings", r.findings.len());
+    // One finding accepted, as wirecompat.toml would.
+    r.findings[1].accepted = Some(wirecompat::finding::Accepted {
+        reason: "no reader left".into(),
+        by: "alice@example.com".into(),
+        expires: "2999-12-31".into(),
+    });
+    let o = Outcome::Pair(r);
+    let Outcome::Pair(r) = &o else { unreachable!() };
     let whole = report::json::to_value(r);
     let pretty = |v: &Value| format!("{}\n", serde_json::to_string_pretty(v).unwrap());
     let written = |f: OutputFormat| {
@@ -132,9 +140,23 @@ fn streamed_reports_are_the_whole_value_written() {
         String::from_utf8(out).unwrap()
     };
     assert_eq!(written(OutputFormat::Json), pretty(&whole));
+    let sarif = written(OutputFormat::Sarif);
+    assert!(sarif.contains("accepted by alice@example.com until 2999-12-31"));
+    assert_eq!(sarif, pretty(&report::sarif::to_value(&whole)));
+    // The other formats read a single comparison's findings from the report
+    // itself rather than from its JSON value.
     assert_eq!(
-        written(OutputFormat::Sarif),
-        pretty(&report::sarif::to_value(&whole))
+        written(OutputFormat::Gitlab),
+        report::gitlab::render(&whole)
+    );
+    assert_eq!(written(OutputFormat::Junit), report::junit::render(&whole));
+    assert_eq!(
+        written(OutputFormat::Github),
+        report::github::render(&whole)
+    );
+    assert_eq!(
+        written(OutputFormat::Markdown),
+        report::markdown::render(&whole)
     );
 }
 

@@ -30,9 +30,15 @@ fn command(i: &Item) -> &'static str {
 }
 
 pub fn render(report: &Value) -> String {
+    render_items(report, view::items(report))
+}
+
+/// [`render`] of the report's findings as `items` (the report's other keys
+/// from `report`).
+pub fn render_items(report: &Value, items: Vec<Item>) -> String {
     let window = view::is_window(report);
     let mut out = String::new();
-    for i in view::items(report) {
+    for i in items {
         let mut props = Vec::new();
         if let Some(p) = i.anchor() {
             props.push(format!("file={}", property(&p.path)));

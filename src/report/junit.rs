@@ -59,7 +59,11 @@ struct Suite<'a> {
 }
 
 pub fn render(report: &Value) -> String {
-    let items = view::items(report);
+    render_items(report, view::items(report))
+}
+
+/// [`render`] of the report's findings as `items`.
+pub fn render_items(report: &Value, items: Vec<Item>) -> String {
     let level = report["level"].as_str().unwrap_or("");
     let new = report["new_root"].as_str().unwrap_or("");
     // The suites: one per version compared, in the report's order.
@@ -116,7 +120,8 @@ pub fn render(report: &Value) -> String {
         for (path, found) in &cases {
             let format = found
                 .first()
-                .and_then(|i| i.v["format"].as_str())
+                .map(|i| i.format)
+                .filter(|f| !f.is_empty())
                 .unwrap_or("contract");
             let _ = writeln!(
                 out,

@@ -32,6 +32,11 @@ fn at(p: &Option<view::Place>) -> String {
 }
 
 pub fn render(report: &Value) -> String {
+    render_items(report, view::items(report))
+}
+
+/// [`render`] of the report's findings as `items`.
+pub fn render_items(report: &Value, items: Vec<Item>) -> String {
     let window = view::is_window(report);
     let s = |k: &str| report[k].as_str().unwrap_or("").to_string();
     let mut out = String::new();
@@ -54,7 +59,7 @@ pub fn render(report: &Value) -> String {
         cell(&view::versions(report)),
         s("level")
     );
-    let mut items = view::items(report);
+    let mut items = items;
     items.sort_by_key(|i| (!i.blocking, i.accepted, i.severity != "error"));
     if items.is_empty() {
         let _ = writeln!(out, "No findings.");

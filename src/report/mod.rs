@@ -73,6 +73,19 @@ pub fn render(outcome: &crate::run::Outcome, format: OutputFormat, color: bool) 
         write(outcome, format, color, &mut out).expect("a report serializes into memory");
         return String::from_utf8(out).expect("serde_json writes UTF-8");
     }
+    // A single comparison's findings are read from the report itself: a JSON
+    // value of every finding weighs about 15 KB.
+    if let Outcome::Pair(r) = outcome {
+        let head = json::head(r);
+        let items = view::items_of(&head, r);
+        match format {
+            OutputFormat::Junit => return junit::render_items(&head, items),
+            OutputFormat::Github => return github::render_items(&head, items),
+            OutputFormat::Gitlab => return gitlab::render_items(&head, &items),
+            OutputFormat::Markdown => return markdown::render_items(&head, items),
+            _ => {}
+        }
+    }
     let value = match outcome {
         Outcome::Pair(r) => json::to_value(r),
         Outcome::Window(w) => json::window_value(w),
@@ -106,6 +119,10 @@ pub fn write(
     match (outcome, format) {
         (crate::run::Outcome::Pair(r), OutputFormat::Json) => json::write(r, out),
         (crate::run::Outcome::Pair(r), OutputFormat::Sarif) => sarif::write(r, out),
+        (crate::run::Outcome::Pair(r), OutputFormat::Gitlab) => {
+            let head = json::head(r);
+            gitlab::write_items(&head, &view::items_of(&head, r), out)
+        }
         _ => out.write_all(render(outcome, format, color).as_bytes()),
     }
 }

@@ -119,15 +119,10 @@ pub fn to_value(report: &Value) -> Value {
 /// [`super::write`]): the same bytes as [`render`] of its JSON report.
 pub fn write(r: &super::Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let head = super::json::head(r);
-    let window = view::is_window(&head);
-    let (index, rules) = rules_of(r.findings.iter().map(|f| (f.rule.code, f.rule.name)));
+    let items = view::items_of(&head, r);
+    let (index, rules) = rules_of(items.iter().map(|i| (i.rule, i.name)));
     let doc = document(&head, rules, Vec::new());
-    let results = super::Stream(|| {
-        r.findings.iter().map(|f| {
-            let v = super::json::finding(r, f, true);
-            result_value(&view::item(&head, &v), &index, window)
-        })
-    });
+    let results = super::Stream(|| items.iter().map(|i| result_value(i, &index, false)));
     super::write_spliced(&doc, &["runs", "0", "results"], &results, out)
 }
 
@@ -172,17 +167,11 @@ fn result_value(i: &Item, index: &BTreeMap<&str, usize>, window: bool) -> Value 
             "message": { "text": format!("the element in the old version ({})", i.against) },
         }]);
     }
-    if i.accepted {
-        let a = &i.v["accepted"];
+    if let Some([reason, by, expires]) = i.acceptance {
         r["suppressions"] = json!([{
             "kind": "external",
             "status": "accepted",
-            "justification": format!(
-                "{} (accepted by {} until {})",
-                a["reason"].as_str().unwrap_or(""),
-                a["by"].as_str().unwrap_or("?"),
-                a["expires"].as_str().unwrap_or("?"),
-            ),
+            "justification": format!("{reason} (accepted by {by} until {expires})"),
         }]);
     }
     r

@@ -10,12 +10,15 @@ use serde_json::Value;
 
 /// One finding of the report, with the fields the formats use.
 pub struct Item<'a> {
-    pub v: &'a Value,
+    /// The contract format (`protobuf`, `avro`, `jsonschema`).
+    pub format: &'a str,
     pub rule: &'a str,
     pub name: &'a str,
     pub severity: &'a str,
     pub blocking: bool,
     pub accepted: bool,
+    /// Who accepted the change, why and until when (`accepted`).
+    pub acceptance: Option<[&'a str; 3]>,
     pub message: &'a str,
     pub advice: &'a str,
     pub fingerprint: &'a str,
@@ -157,13 +160,15 @@ pub fn item<'a>(report: &'a Value, f: &'a Value) -> Item<'a> {
     let new_root = s(&report["new_root"]);
     let old_root = s(&report["old_root"]);
     let against = if window { s(&f["against"]) } else { old_root };
+    let a = &f["accepted"];
     Item {
-        v: f,
+        format: s(&f["format"]),
         rule: s(&f["rule"]),
         name: s(&f["name"]),
         severity: s(&f["severity"]),
         blocking: f["blocking"] == true,
-        accepted: !f["accepted"].is_null(),
+        accepted: !a.is_null(),
+        acceptance: (!a.is_null()).then(|| [s(&a["reason"]), s(&a["by"]), s(&a["expires"])]),
         message: s(&f["message"]),
         advice: s(&f["advice"]),
         fingerprint: s(&f["fingerprint"]),
@@ -174,6 +179,47 @@ pub fn item<'a>(report: &'a Value, f: &'a Value) -> Item<'a> {
         old: place(&f["old"], old_root, window),
         window,
     }
+}
+
+/// Every finding of a single comparison, read from the report itself: the
+/// same items as [`items`] of its JSON report (`head`, the report's keys
+/// but its findings), without making a JSON value of every finding.
+pub fn items_of<'a>(head: &'a Value, r: &'a super::Report) -> Vec<Item<'a>> {
+    let new_root = s(&head["new_root"]);
+    let old_root = s(&head["old_root"]);
+    let place = |l: &Option<crate::finding::Location>, root: &str| {
+        l.as_ref().map(|l| Place {
+            path: place_path(root, &l.path, false),
+            line: l.line.into(),
+            column: l.column.into(),
+            end_line: l.end_line.into(),
+            end_column: l.end_column.into(),
+        })
+    };
+    r.findings
+        .iter()
+        .map(|f| Item {
+            format: f.rule.format.as_str(),
+            rule: f.rule.code,
+            name: f.rule.name,
+            severity: f.severity.as_str(),
+            blocking: r.blocks(f),
+            accepted: f.accepted.is_some(),
+            acceptance: f
+                .accepted
+                .as_ref()
+                .map(|a| [a.reason.as_str(), a.by.as_str(), a.expires.as_str()]),
+            message: &f.message,
+            advice: &f.advice,
+            fingerprint: &f.fingerprint,
+            against: old_root,
+            breaks: f.breaks.iter().map(|d| d.as_str()).collect(),
+            unknown: f.unknown.iter().map(|d| d.as_str()).collect(),
+            new: place(&f.new, new_root),
+            old: place(&f.old, old_root),
+            window: false,
+        })
+        .collect()
 }
 
 /// The versions compared, for headings: "v1.0.0 → work tree".
