@@ -369,24 +369,61 @@ impl Parser<'_> {
 /// Turns byte offsets into 1-based lines and columns (in characters).
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    lines: Lines,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            lines: Lines::new(text),
+        }
     }
 
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
-        let offset = offset.min(self.text.len());
+        self.lines.line_col(self.text, offset)
+    }
+}
+
+/// Where the lines of a text start, and which are plain ASCII (where a
+/// column is a byte count): made once per file and kept, so that placing
+/// thousands of findings in one long line (minified JSON) does not scan
+/// the file for each.
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    starts: Vec<usize>,
+    ascii: Vec<bool>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let ascii = starts
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let end = starts.get(i + 1).copied().unwrap_or(text.len());
+                text.as_bytes()[s..end].is_ascii()
+            })
+            .collect();
+        Lines { starts, ascii }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset of `text`,
+    /// the text this index was made from.
+    pub fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let mut start = offset;
-        while !self.text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let col = self.text[self.starts[line]..start].chars().count() + 1;
+        let col = if self.ascii.get(line).copied().unwrap_or(false) {
+            offset - self.starts[line] + 1
+        } else {
+            let mut start = offset;
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            text[self.starts[line]..start].chars().count() + 1
+        };
         (line as u32 + 1, col as u32)
     }
 }

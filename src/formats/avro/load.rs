@@ -186,6 +186,7 @@ fn read_file(dir: &Path, name: &str, opts: &LoadOptions) -> Result<File, Error> 
             source: Source::Idl,
             json: from_serde(&out.json),
             text,
+            lines: Default::default(),
         });
     }
     let tree = json::parse(&text).map_err(|e| {
@@ -198,6 +199,7 @@ fn read_file(dir: &Path, name: &str, opts: &LoadOptions) -> Result<File, Error> 
         source: Source::Json,
         json: tree,
         text,
+        lines: Default::default(),
     })
 }
 

@@ -176,6 +176,8 @@ pub struct File {
     pub text: String,
     /// The JSON tree (for IDL, of the compiled JSON: no positions).
     pub json: crate::json::Node,
+    /// Where the text's lines start, made on first use.
+    pub lines: std::sync::OnceLock<crate::json::Lines>,
 }
 
 #[derive(Debug, Default)]
@@ -197,10 +199,10 @@ impl Schema {
         let f = &self.files[at.file];
         match f.source {
             Source::Json => {
-                let idx = crate::json::LineIndex::new(&f.text);
+                let idx = f.lines.get_or_init(|| crate::json::Lines::new(&f.text));
                 let node = f.json.pointer(&at.pointer).unwrap_or(&f.json);
-                let (l, c) = idx.line_col(node.start);
-                let (el, ec) = idx.line_col(node.end);
+                let (l, c) = idx.line_col(&f.text, node.start);
+                let (el, ec) = idx.line_col(&f.text, node.end);
                 [l, c, el, ec]
             }
             Source::Idl => super::idl_position(&f.text, &at.element),

@@ -128,6 +128,12 @@ pub struct Doc {
     pub uri: Url,
     pub text: String,
     pub tree: json::Node,
+    /// Where the text's lines start, made on first use.
+    pub lines: std::sync::OnceLock<json::Lines>,
+    /// The members of the tree's large objects by key (each object by its
+    /// start offset), made on first use: finding positions by pointer
+    /// would otherwise search 100,000 `properties` once per finding.
+    pub large: std::sync::OnceLock<HashMap<usize, HashMap<String, usize>>>,
     pub value: serde_json::Value,
     pub draft: Draft,
     /// Input file (compared), or a file a reference pulled in.
@@ -149,9 +155,74 @@ pub struct Version {
     pub bases: BTreeMap<SRef, Url>,
 }
 
+/// Objects with more members than this are indexed for lookups by key.
+const LARGE_OBJECT: usize = 32;
+
+impl Doc {
+    /// The member `key` of the object `n` of this document's tree.
+    pub fn member<'a>(&'a self, n: &'a json::Node, key: &str) -> Option<&'a json::Member> {
+        let json::Value::Object(m) = &n.value else {
+            return None;
+        };
+        if m.len() <= LARGE_OBJECT {
+            return m.iter().find(|m| m.key == key);
+        }
+        let large = self.large.get_or_init(|| {
+            let mut out = HashMap::new();
+            let mut stack = vec![&self.tree];
+            while let Some(n) = stack.pop() {
+                match &n.value {
+                    json::Value::Object(m) => {
+                        if m.len() > LARGE_OBJECT {
+                            let keys = m.iter().enumerate().map(|(i, m)| (m.key.clone(), i));
+                            // The first of a repeated key, as a search finds.
+                            let mut idx: HashMap<String, usize> = HashMap::new();
+                            for (k, i) in keys {
+                                idx.entry(k).or_insert(i);
+                            }
+                            out.insert(n.start, idx);
+                        }
+                        stack.extend(m.iter().map(|m| &m.value));
+                    }
+                    json::Value::Array(a) => stack.extend(a.iter()),
+                    _ => {}
+                }
+            }
+            out
+        });
+        match large.get(&n.start) {
+            Some(idx) => idx.get(key).map(|&i| &m[i]),
+            None => m.iter().find(|m| m.key == key),
+        }
+    }
+
+    /// The node at a JSON pointer of this document's tree.
+    pub fn node(&self, ptr: &str) -> Option<&json::Node> {
+        if ptr.is_empty() || ptr == "/" {
+            return Some(&self.tree);
+        }
+        let mut node = &self.tree;
+        for raw in ptr.strip_prefix('/')?.split('/') {
+            let tok = raw.replace("~1", "/").replace("~0", "~");
+            node = match &node.value {
+                json::Value::Object(_) => &self.member(node, &tok)?.value,
+                json::Value::Array(a) => a.get(tok.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+}
+
 impl Version {
     pub fn node(&self, s: &SRef) -> Option<&json::Node> {
-        self.docs.get(s.file)?.tree.pointer(&s.ptr)
+        self.docs.get(s.file)?.node(&s.ptr)
+    }
+
+    /// The member `key` of the object at `s`.
+    pub fn member(&self, s: &SRef, key: &str) -> Option<&json::Member> {
+        let d = self.docs.get(s.file)?;
+        d.member(d.node(&s.ptr)?, key)
     }
 
     pub fn value(&self, s: &SRef) -> Option<&serde_json::Value> {
@@ -170,20 +241,20 @@ impl Version {
     /// 1-based [line, column, end line, end column] of a location.
     pub fn position(&self, s: &SRef) -> [u32; 4] {
         let d = &self.docs[s.file];
-        let node = d.tree.pointer(&s.ptr).unwrap_or(&d.tree);
-        let idx = LineIndex::new(&d.text);
-        let (l, c) = idx.line_col(node.start);
-        let (el, ec) = idx.line_col(node.end);
+        let node = d.node(&s.ptr).unwrap_or(&d.tree);
+        let idx = d.lines.get_or_init(|| json::Lines::new(&d.text));
+        let (l, c) = idx.line_col(&d.text, node.start);
+        let (el, ec) = idx.line_col(&d.text, node.end);
         [l, c, el, ec]
     }
 
     /// Position of a keyword (the member's key) inside the schema at `s`.
     pub fn key_position(&self, s: &SRef, key: &str) -> Option<[u32; 4]> {
         let d = &self.docs[s.file];
-        let m = d.tree.pointer(&s.ptr)?.member(key)?;
-        let idx = LineIndex::new(&d.text);
-        let (l, c) = idx.line_col(m.key_start);
-        let (el, ec) = idx.line_col(m.value.end);
+        let m = d.member(d.node(&s.ptr)?, key)?;
+        let idx = d.lines.get_or_init(|| json::Lines::new(&d.text));
+        let (l, c) = idx.line_col(&d.text, m.key_start);
+        let (el, ec) = idx.line_col(&d.text, m.value.end);
         Some([l, c, el, ec])
     }
 }
@@ -386,6 +457,8 @@ fn add_doc(
         uri: uri.clone(),
         text,
         tree,
+        lines: Default::default(),
+        large: Default::default(),
         value,
         draft,
         input,

@@ -26,8 +26,7 @@ impl Ctx<'_> {
                     ptr: s.ptr[..i].to_string(),
                 };
                 let key = s.ptr[i + 1..].replace("~1", "/").replace("~0", "~");
-                v.node(&parent)
-                    .and_then(|n| n.member(&key))
+                v.member(&parent, &key)
                     .filter(|m| v.node(s).is_some_and(|n| std::ptr::eq(&m.value, n)))?;
                 v.key_position(&parent, &key)
             })
