@@ -7,7 +7,7 @@
 //! The formats build witnesses (`formats::<format>::witness`); this module
 //! holds what the core and the reporters see.
 
-use crate::finding::Direction;
+use crate::finding::{Direction, Finding};
 
 /// A payload that shows a break, and what each side makes of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +51,44 @@ impl Witness {
             Direction::Backward => "v(N)",
             Direction::Forward => "v(N-1)",
         }
+    }
+}
+
+/// At most this many breaking findings of one comparison get witnesses:
+/// building one takes time in proportion to the schema, and a change that
+/// breaks thousands of elements (a message or record emptied) needs a few
+/// examples, not thousands (2,000 removed Avro fields took 15 s, 4,000 took
+/// 108 s). The later findings say so in their note.
+pub const MAX_WITNESSED: usize = 100;
+
+/// Where a witness is a datum of a whole top-level schema (Avro, JSON
+/// Schema), building one takes time in proportion to the schema's text:
+/// fewer are built for large schemas, this many bytes' worth (a schema of
+/// 3.5 MB gets 4, one of 160 KB or less gets [`MAX_WITNESSED`]).
+pub const WITNESS_BYTES: usize = 16 << 20;
+
+/// How many breaking findings get witnesses where each costs time in
+/// proportion to `bytes` of schema text.
+pub fn max_for_size(bytes: usize) -> usize {
+    (WITNESS_BYTES / bytes.max(1)).clamp(1, MAX_WITNESSED)
+}
+
+/// Notes, on the breaking findings after the first `max` (in the
+/// comparison's order), why they have no witness; the witness builders
+/// skip findings that already have a note.
+pub fn limit(findings: &mut [Finding], max: usize) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| !f.breaks.is_empty())
+        .skip(max)
+    {
+        let why = format!(
+            "not built: witnesses are built for the first {max} breaking findings of this \
+             comparison"
+        );
+        let missing: Vec<(Direction, String)> =
+            f.breaks.iter().map(|&d| (d, why.clone())).collect();
+        f.witness_note = note(&missing);
     }
 }
 
@@ -106,5 +144,32 @@ mod tests {
         assert_eq!(hex(&[1, 2, 3], 2), "01 02 … (3 bytes)");
         assert_eq!(cut("abcdef", 3), "abc…");
         assert_eq!(cut("abc", 3), "abc");
+    }
+
+    #[test]
+    fn only_the_first_breaking_findings_get_witnesses() {
+        let rule = crate::rule::find("AV401").expect("a breaking rule");
+        let mut findings: Vec<Finding> = (0..5)
+            .map(|i| {
+                crate::finding::FindingBuilder::new(rule)
+                    .message(format!("finding {i}"))
+                    .build()
+            })
+            .collect();
+        findings[0].breaks.clear();
+        limit(&mut findings, 2);
+        let noted: Vec<bool> = findings.iter().map(|f| f.witness_note.is_some()).collect();
+        // The one that breaks nothing is not counted; the 4th and 5th are past 2.
+        assert_eq!(noted, [false, false, false, true, true]);
+        assert!(
+            findings[4]
+                .witness_note
+                .as_deref()
+                .unwrap()
+                .contains("first 2 breaking")
+        );
+        assert_eq!(max_for_size(0), MAX_WITNESSED);
+        assert_eq!(max_for_size(3_500_000), 4);
+        assert_eq!(max_for_size(1 << 30), 1);
     }
 }

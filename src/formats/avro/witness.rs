@@ -45,13 +45,20 @@ pub fn attach(old: &Schema, new: &Schema, findings: &mut [Finding]) {
     if findings.iter().all(|f| f.breaks.is_empty()) {
         return;
     }
+    let size = old
+        .files
+        .iter()
+        .chain(&new.files)
+        .map(|f| f.text.len())
+        .max();
+    crate::witness::limit(findings, crate::witness::max_for_size(size.unwrap_or(0)));
     let libs = (Library::new(old), Library::new(new));
     let events = pair::events(old, new);
     let ctx = Ctx { old, new };
     let mut work = || {
         findings
             .par_iter_mut()
-            .filter(|f| !f.breaks.is_empty())
+            .filter(|f| !f.breaks.is_empty() && f.witness_note.is_none())
             .for_each(|f| {
                 let mut missing = Vec::new();
                 for &d in &f.breaks.clone() {

@@ -103,7 +103,12 @@ pub fn attach(old: &Version, new: &Version, findings: &mut [Finding]) {
         new_fmt: Validators::new(new, true),
         new: Validators::new(new, false),
     };
-    for f in findings.iter_mut().filter(|f| !f.breaks.is_empty()) {
+    let size = old.docs.iter().chain(&new.docs).map(|d| d.text.len()).max();
+    crate::witness::limit(findings, crate::witness::max_for_size(size.unwrap_or(0)));
+    for f in findings
+        .iter_mut()
+        .filter(|f| !f.breaks.is_empty() && f.witness_note.is_none())
+    {
         let mut missing = Vec::new();
         for d in f.breaks.clone() {
             match build(old, new, &vals, f, d) {

@@ -52,6 +52,8 @@ pub fn attach(old: &Schema, new: &Schema, profile: Profile, findings: &mut [Find
     let (Some(_), Some(_)) = (&old.pool, &new.pool) else {
         return;
     };
+    // A witness is a message, built and encoded in time of its size.
+    crate::witness::limit(findings, crate::witness::MAX_WITNESSED);
     let shared = Shared {
         ctx: Ctx::new(old, new, profile),
         old_uses: OnceLock::new(),
@@ -59,7 +61,7 @@ pub fn attach(old: &Schema, new: &Schema, profile: Profile, findings: &mut [Find
     };
     findings
         .par_iter_mut()
-        .filter(|f| !f.breaks.is_empty())
+        .filter(|f| !f.breaks.is_empty() && f.witness_note.is_none())
         .for_each(|f| {
             let mut missing = Vec::new();
             for &d in &f.breaks.clone() {
