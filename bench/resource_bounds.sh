@@ -67,6 +67,11 @@ def js(last):
     return json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
         "properties": {f"f{i}": {"type": "integer" if i + 1 < n else last} for i in range(n)}})
 w("wide/old/m.json", js("integer")); w("wide/new/m.json", js("string"))
+# The same type with one field left: 99,999 findings.
+w("wide/tiny/m.proto", 'syntax = "proto3";\npackage wide.v1;\nmessage M {\n  int64 f1 = 1;\n}\n')
+w("wide/tiny/m.avsc", json.dumps({"type": "record", "name": "R", "fields": [{"name": "f0", "type": "long"}]}))
+w("wide/tiny/m.json", json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object", "properties": {"f0": {"type": "integer"}}}))
 
 big = "x" * (50 << 20)
 w("big/m.json", '{"$schema": "https://json-schema.org/draft/2020-12/schema", "description": "'
@@ -122,6 +127,10 @@ for ext in proto avsc json; do
     "$WC" check "$G/wide/old/m.$ext" "$G/wide/old/m.$ext"
   row "100,000 fields, $ext, last retyped" "1" "$G/wide/old/m.$ext" "$G/wide/new/m.$ext" -- \
     "$WC" check "$G/wide/old/m.$ext" "$G/wide/new/m.$ext"
+  for fmt in json sarif; do
+    row "100,000 fields, $ext, all but one removed, $fmt" "0 1" "$G/wide/old/m.$ext" "$G/wide/tiny/m.$ext" -- \
+      "$WC" check "$G/wide/old/m.$ext" "$G/wide/tiny/m.$ext" --format $fmt
+  done
 done
 for ext in json proto; do
   row "50 MB $ext file" "0" "$G/big/m.$ext" "$G/big/m.$ext" -- \
