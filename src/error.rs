@@ -46,6 +46,24 @@ impl Error {
     pub fn usage(message: impl Into<String>) -> Self {
         Error::Usage(message.into())
     }
+
+    /// The same error with its file named otherwise (an input error only).
+    pub fn map_path(self, f: impl FnOnce(String) -> String) -> Self {
+        match self {
+            Error::Input {
+                path,
+                line,
+                column,
+                message,
+            } => Error::Input {
+                path: f(path),
+                line,
+                column,
+                message,
+            },
+            e => e,
+        }
+    }
 }
 
 impl fmt::Display for Error {

@@ -160,33 +160,25 @@ fn check_jsonschema(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Repor
 /// files relative to the version; a file found elsewhere (an include
 /// directory) keeps its name.
 fn under(version: &Path, e: Error) -> Error {
-    let Error::Input {
-        path,
-        line,
-        column,
-        message,
-    } = e
-    else {
-        return e;
-    };
     let base = if version.is_dir() {
         Some(version)
     } else {
         version.parent()
     };
-    let p = Path::new(&path);
-    let path = match base {
-        Some(b) if !b.as_os_str().is_empty() && b != Path::new(".") && p.is_relative() => {
-            let joined = b.join(p);
-            if joined.exists() && !p.starts_with(b) {
-                joined.display().to_string()
-            } else {
-                path
+    e.map_path(|path| {
+        let p = Path::new(&path);
+        match base {
+            Some(b) if !b.as_os_str().is_empty() && b != Path::new(".") && p.is_relative() => {
+                let joined = b.join(p);
+                if joined.exists() && !p.starts_with(b) {
+                    joined.display().to_string()
+                } else {
+                    path
+                }
             }
+            _ => path,
         }
-        _ => path,
-    };
-    Error::input(path, line, column, message)
+    })
 }
 
 /// Sorts findings and gathers the lines they point at.

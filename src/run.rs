@@ -231,28 +231,20 @@ fn input(spec: &str, req: &Request, repo: &mut Option<Repo>) -> Result<Input, Er
 /// (`new/a.proto`, `git:v1.2:schemas/a.proto`), not from the absolute path
 /// it was read at.
 fn as_given(e: Error, inputs: &[&Input]) -> Error {
-    let Error::Input {
-        path,
-        line,
-        column,
-        message,
-    } = e
-    else {
-        return e;
-    };
-    let p = Path::new(&path);
-    let path = inputs
-        .iter()
-        .find_map(|i| {
-            let rest = p.strip_prefix(&i.root).ok()?;
-            Some(if rest.as_os_str().is_empty() {
-                i.label.clone()
-            } else {
-                format!("{}/{}", i.label.trim_end_matches('/'), rest.display())
+    e.map_path(|path| {
+        let p = Path::new(&path);
+        inputs
+            .iter()
+            .find_map(|i| {
+                let rest = p.strip_prefix(&i.root).ok()?;
+                Some(if rest.as_os_str().is_empty() {
+                    i.label.clone()
+                } else {
+                    format!("{}/{}", i.label.trim_end_matches('/'), rest.display())
+                })
             })
-        })
-        .unwrap_or(path);
-    Error::input(path, line, column, message)
+            .unwrap_or(path)
+    })
 }
 
 /// Whether an input is a whole revision (every contract of the tree).
