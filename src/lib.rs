@@ -84,11 +84,12 @@ fn check_protobuf(old: &Path, new: &Path, opts: &CheckOptions) -> Result<Report,
         includes: opts.includes.iter().chain(extra).cloned().collect(),
         files: None,
     };
-    let (o, n) = rayon::join(
-        || protobuf::load_version(old, &opts_for(&opts.old_includes)).map_err(|e| under(old, e)),
-        || protobuf::load_version(new, &opts_for(&opts.new_includes)).map_err(|e| under(new, e)),
-    );
-    let (o, n) = (o?, n?);
+    // One version after the other: each loads its files in parallel, and
+    // the second's parse and link do not stack on the first's.
+    let o =
+        protobuf::load_version(old, &opts_for(&opts.old_includes)).map_err(|e| under(old, e))?;
+    let n =
+        protobuf::load_version(new, &opts_for(&opts.new_includes)).map_err(|e| under(new, e))?;
     let mut findings = protobuf::compare(&o.schema, &n.schema, opts.profile);
     if !opts.no_witness {
         protobuf::witness::attach(&o.schema, &n.schema, opts.profile, &mut findings);
