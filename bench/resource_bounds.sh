@@ -7,7 +7,8 @@
 #   bench/resource_bounds.sh
 #
 # Prints one line per input: seconds, peak resident memory, the input's
-# size, and peak memory as a multiple of the input's size.
+# size, and peak memory as a multiple of the input's size. The input is
+# what the run reads: both versions, a file given as both counting twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -21,7 +22,7 @@ row() { # label, expected exit codes (e.g. "0 1"), paths to size..., -- command.
   while [ "$1" != "--" ]; do paths+=("$1"); shift; done
   shift
   local bytes
-  bytes=$(du -cb "${paths[@]}" | tail -n 1 | cut -f1)
+  bytes=$(du -cbl "${paths[@]}" | tail -n 1 | cut -f1)
   local rc=0
   /usr/bin/time -f "%e %M" -o "$G/time" timeout 600 "$@" > "$G/out" 2> "$G/err" || rc=$?
   read -r secs kb < <(tail -n 1 "$G/time")
