@@ -31,8 +31,10 @@ pub const CARRIER_PREFIX: &str = "__wirecompat_";
 
 /// One version's schemas as apache-avro parsed them.
 pub struct Library {
-    /// The top-level named definitions of every file, parsed together.
-    schemata: Vec<Schema>,
+    /// The full names of the top-level named definitions of every file,
+    /// parsed together, in the order apache-avro is given them (the
+    /// definitions themselves are in `names`).
+    schemata: Vec<String>,
     /// The unnamed top-level schemas, by their pairing key (the file name).
     others: Vec<(String, Schema)>,
     /// Protocol messages: key, then the request, response and errors
@@ -54,39 +56,47 @@ pub struct Root<'a> {
 
 impl Library {
     pub fn new(schema: &model::Schema) -> Result<Library, String> {
-        let mut json = super::load::apache_json(schema);
-        let parse = |json: &super::load::ApacheJson| {
-            let texts: Vec<String> = json.0.iter().map(|(_, _, v)| v.to_string()).collect();
-            let parsed = guard(|| Schema::parse_list(&texts).map_err(|e| e.to_string()));
-            (texts, parsed)
+        let parse = |t: &super::load::ApacheTexts| {
+            guard(|| Schema::parse_list(&t.named).map_err(|e| e.to_string()))
         };
-        let (mut texts, mut parsed) = parse(&json);
+        let mut t = super::load::apache_texts(schema, &[]);
+        let mut parsed = parse(&t);
         // Defaults apache-avro refuses to parse (see `load::Deferred`) are
         // taken out for parsing and given back to the parsed fields.
         let mut deferred = Vec::new();
         if parsed.is_err() {
             deferred = super::load::deferred_defaults(schema);
             if !deferred.is_empty() {
-                super::load::without_deferred(&mut json, &deferred);
-                (texts, parsed) = parse(&json);
+                t = super::load::apache_texts(schema, &deferred);
+                parsed = parse(&t);
             }
         }
         let mut schemata = parsed?;
         for s in &mut schemata {
             put_defaults(s, &deferred, 0);
         }
-        let schemata = definitions_first(schemata);
-        let (_, others) = json;
+        let texts = t.named;
         let mut lib = Library {
-            schemata,
+            schemata: Vec::new(),
             others: Vec::new(),
             messages: Vec::new(),
             names: HashMap::new(),
         };
-        for (fi, _, v) in &others {
+        // The top-level definitions are kept once, in `names`.
+        for s in definitions_first(schemata) {
+            let Some(full) = s.name().map(|n| n.fullname(None)) else {
+                continue;
+            };
+            visit_named(&s, false, &mut |name, n| {
+                lib.names.entry(name).or_insert_with(|| n.clone());
+            });
+            lib.names.insert(full.clone(), s);
+            lib.schemata.push(full);
+        }
+        for (fi, text) in &t.others {
             let key = schema.files[*fi].name.clone();
             let mut s = guard(|| {
-                Schema::parse_str_with_list(&v.to_string(), &texts)
+                Schema::parse_str_with_list(text, &texts)
                     .map(|(s, _)| s)
                     .map_err(|e| e.to_string())
             })?;
@@ -156,11 +166,11 @@ impl Library {
                 ));
             }
         }
-        let mut names = HashMap::new();
+        let mut names = std::mem::take(&mut lib.names);
         for s in lib
-            .schemata
+            .others
             .iter()
-            .chain(lib.others.iter().map(|(_, s)| s))
+            .map(|(_, s)| s)
             .chain(lib.messages.iter().flat_map(|(_, p)| p.iter().flatten()))
         {
             collect_names(s, &mut names);
@@ -178,7 +188,8 @@ impl Library {
                 if let Some(s) = self
                     .schemata
                     .iter()
-                    .find(|s| s.name().is_some_and(|nm| nm.fullname(None) == *key))
+                    .find(|k| *k == key)
+                    .and_then(|k| self.names.get(k))
                 {
                     return Some(Root {
                         schema: s,
@@ -213,7 +224,11 @@ impl Library {
 
     /// The schemata apache-avro needs to resolve `root`'s references.
     fn list<'a>(&'a self, root: &'a Schema) -> Vec<&'a Schema> {
-        let mut v: Vec<&Schema> = self.schemata.iter().collect();
+        let mut v: Vec<&Schema> = self
+            .schemata
+            .iter()
+            .filter_map(|k| self.names.get(k))
+            .collect();
         if !v.iter().any(|s| std::ptr::eq(*s, root)) {
             v.push(root);
         }
@@ -279,19 +294,22 @@ pub fn deref<'a>(names: &'a HashMap<String, Schema>, mut s: &'a Schema) -> &'a S
 fn definitions_first(mut rest: Vec<Schema>) -> Vec<Schema> {
     let mut defined: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(rest.len());
+    let own = |s: &Schema| {
+        let mut own = std::collections::HashSet::new();
+        visit_named(s, true, &mut |name, _| {
+            own.insert(name);
+        });
+        own
+    };
     while !rest.is_empty() {
         let pick = rest.iter().position(|s| {
-            let mut own = HashMap::new();
-            collect_names(s, &mut own);
+            let own = own(s);
             let mut refs = Vec::new();
             collect_refs(s, &mut refs, 0);
-            refs.iter()
-                .all(|r| defined.contains(r) || own.contains_key(r))
+            refs.iter().all(|r| defined.contains(r) || own.contains(r))
         });
         let s = rest.remove(pick.unwrap_or(0));
-        let mut own = HashMap::new();
-        collect_names(&s, &mut own);
-        defined.extend(own.into_keys());
+        defined.extend(own(&s));
         out.push(s);
     }
     out
@@ -317,30 +335,41 @@ fn collect_refs(s: &Schema, out: &mut Vec<String>, d: usize) {
     }
 }
 
+/// Every named definition in `s` (nested ones too), clones by full name.
 fn collect_names(s: &Schema, out: &mut HashMap<String, Schema>) {
-    let mut add = |name: &apache_avro::schema::Name, s: &Schema| {
-        out.entry(name.fullname(None)).or_insert_with(|| s.clone());
+    visit_named(s, true, &mut |name, n| {
+        out.entry(name).or_insert_with(|| n.clone());
+    });
+}
+
+/// Calls `f` with the full name of each named definition in `s`, `s`
+/// itself only where `itself`.
+fn visit_named<'a>(s: &'a Schema, itself: bool, f: &mut impl FnMut(String, &'a Schema)) {
+    let mut add = |name: &apache_avro::schema::Name| {
+        if itself {
+            f(name.fullname(None), s);
+        }
     };
     match s {
         Schema::Record(r) => {
-            add(&r.name, s);
-            for f in &r.fields {
-                collect_names(&f.schema, out);
+            add(&r.name);
+            for fl in &r.fields {
+                visit_named(&fl.schema, true, f);
             }
         }
-        Schema::Enum(e) => add(&e.name, s),
-        Schema::Fixed(f) => add(&f.name, s),
+        Schema::Enum(e) => add(&e.name),
+        Schema::Fixed(x) => add(&x.name),
         Schema::Decimal(d) => {
-            if let InnerDecimalSchema::Fixed(f) = &d.inner {
-                add(&f.name, s);
+            if let InnerDecimalSchema::Fixed(x) = &d.inner {
+                add(&x.name);
             }
         }
-        Schema::Uuid(UuidSchema::Fixed(f)) | Schema::Duration(f) => add(&f.name, s),
-        Schema::Array(a) => collect_names(&a.items, out),
-        Schema::Map(m) => collect_names(&m.types, out),
+        Schema::Uuid(UuidSchema::Fixed(x)) | Schema::Duration(x) => add(&x.name),
+        Schema::Array(a) => visit_named(&a.items, true, f),
+        Schema::Map(m) => visit_named(&m.types, true, f),
         Schema::Union(u) => {
             for b in u.variants() {
-                collect_names(b, out);
+                visit_named(b, true, f);
             }
         }
         _ => {}

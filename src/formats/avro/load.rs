@@ -850,20 +850,53 @@ pub fn without_deferred(json: &mut ApacheJson, deferred: &[Deferred]) {
     }
 }
 
+/// The version's schemas as the texts apache-avro parses ([`apache_json`]
+/// written out), without the `deferred` defaults. Each JSON value is
+/// dropped once written: a version's values and apache-avro's parse of the
+/// texts are not held at once (for one record of 100,000 fields the values
+/// weigh about nine times the text).
+pub struct ApacheTexts {
+    /// The named top-level definitions, parsed together.
+    pub named: Vec<String>,
+    /// The file of each of `named`.
+    pub named_files: Vec<usize>,
+    /// The unnamed top-level schemas, with their files.
+    pub others: Vec<(usize, String)>,
+}
+
+pub fn apache_texts(schema: &Schema, deferred: &[Deferred]) -> ApacheTexts {
+    let mut json = apache_json(schema);
+    if !deferred.is_empty() {
+        without_deferred(&mut json, deferred);
+    }
+    let (named, others) = json;
+    let mut t = ApacheTexts {
+        named: Vec::with_capacity(named.len()),
+        named_files: Vec::with_capacity(named.len()),
+        others: Vec::with_capacity(others.len()),
+    };
+    for (fi, _, v) in named {
+        t.named.push(v.to_string());
+        t.named_files.push(fi);
+    }
+    for (fi, _, v) in others {
+        t.others.push((fi, v.to_string()));
+    }
+    t
+}
+
 /// Lets apache-avro parse every schema of the version; its refusal is an
 /// input error on the file that caused it. Defaults apache-avro cannot
 /// check (see [`Deferred`]) are checked by wirecompat instead.
 fn validate(schema: &Schema) -> Result<(), Error> {
-    let mut json = apache_json(schema);
-    let Err(e) = apache_parses(schema, &json) else {
+    let Err(e) = apache_parses(schema, &apache_texts(schema, &[])) else {
         return Ok(());
     };
     let deferred = deferred_defaults(schema);
     if deferred.is_empty() {
         return Err(e);
     }
-    without_deferred(&mut json, &deferred);
-    apache_parses(schema, &json)?;
+    apache_parses(schema, &apache_texts(schema, &deferred))?;
     for d in &deferred {
         let ty = schema
             .named(&d.record)
@@ -892,11 +925,11 @@ fn validate(schema: &Schema) -> Result<(), Error> {
     Ok(())
 }
 
-fn apache_parses(schema: &Schema, (named_json, others): &ApacheJson) -> Result<(), Error> {
-    let texts: Vec<String> = named_json.iter().map(|(_, _, v)| v.to_string()).collect();
-    if let Err(e) = apache_avro::Schema::parse_list(&texts) {
+fn apache_parses(schema: &Schema, t: &ApacheTexts) -> Result<(), Error> {
+    let texts = &t.named;
+    if let Err(e) = apache_avro::Schema::parse_list(texts) {
         // Find the file: parse each alone, with the others for references.
-        for (i, (fi, _, _)) in named_json.iter().enumerate() {
+        for (i, fi) in t.named_files.iter().enumerate() {
             let rest: Vec<&String> = texts
                 .iter()
                 .enumerate()
@@ -907,10 +940,11 @@ fn apache_parses(schema: &Schema, (named_json, others): &ApacheJson) -> Result<(
                 return Err(avro_error(schema, *fi, &e.to_string()));
             }
         }
-        return Err(avro_error(schema, named_json[0].0, &e.to_string()));
+        let fi = t.named_files.first().copied().unwrap_or(0);
+        return Err(avro_error(schema, fi, &e.to_string()));
     }
-    for (fi, _, v) in others {
-        if let Err(e) = apache_avro::Schema::parse_str_with_list(&v.to_string(), &texts) {
+    for (fi, text) in &t.others {
+        if let Err(e) = apache_avro::Schema::parse_str_with_list(text, texts) {
             return Err(avro_error(schema, *fi, &e.to_string()));
         }
     }
