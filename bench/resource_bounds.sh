@@ -118,6 +118,17 @@ def store(defs, edit):
                        "properties": {"root": {"$ref": "#/$defs/d0"}}, "$defs": d}, indent=1)
 w("store/old/store.json", store(5000, False)); w("store/new/store.json", store(5000, True))
 
+# Records nested as deep as the default depth limit lets them (15, each
+# four JSON levels), 6,600 fields each: a nested named type is held once
+# per enclosing one by apache-avro's parser, and every element's pointer
+# grows with its depth.
+def nested(level, last):
+    fields = [{"name": f"f{i}", "type": "long"} for i in range(6600)]
+    fields.append({"name": "next", "type": nested(level + 1, last)} if level + 1 < 15
+                  else {"name": "leaf", "type": last})
+    return {"type": "record", "name": f"R{level}", "fields": fields}
+w("nest/old/m.avsc", json.dumps(nested(0, "long"))); w("nest/new/m.avsc", json.dumps(nested(0, "string")))
+
 deep = 10_000
 w("deep/m.proto", 'syntax = "proto3";\n' + "message A { " * deep + "}" * deep + "\n")
 w("deep/m.json", '{"items": ' * deep + "{}" + "}" * deep + "\n")
@@ -133,6 +144,10 @@ for ext in proto avsc json; do
       "$WC" check "$G/wide/old/m.$ext" "$G/wide/tiny/m.$ext" --format $fmt
   done
 done
+row "Avro, 15 nested records of 6,600 fields, same" "0" "$G/nest/old/m.avsc" "$G/nest/old/m.avsc" -- \
+  "$WC" check "$G/nest/old/m.avsc" "$G/nest/old/m.avsc"
+row "same, innermost field retyped" "1" "$G/nest/old/m.avsc" "$G/nest/new/m.avsc" -- \
+  "$WC" check "$G/nest/old/m.avsc" "$G/nest/new/m.avsc"
 for ext in json proto; do
   row "50 MB $ext file" "0" "$G/big/m.$ext" "$G/big/m.$ext" -- \
     "$WC" check "$G/big/m.$ext" "$G/big/m.$ext"
