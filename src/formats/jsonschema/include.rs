@@ -67,6 +67,33 @@ pub struct Problem {
     pub prop: Option<String>,
 }
 
+impl Problem {
+    /// A direction whose comparison could not be started (no thread for
+    /// it): undecided, saying why.
+    pub fn not_run(old: usize, new: usize, dir: Direction, e: &std::io::Error) -> Problem {
+        let root = |file| SRef {
+            file,
+            ptr: String::new(),
+        };
+        let (a, b) = match dir {
+            Direction::Backward => (root(old), root(new)),
+            _ => (root(new), root(old)),
+        };
+        Problem {
+            kind: Kind::AnyOf,
+            dir,
+            a,
+            b,
+            detail: format!("the comparison could not be started ({e})"),
+            unknown: true,
+            why: None,
+            witness: None,
+            depth: 0,
+            prop: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Policy {
     /// Lenient content model: names an open object does not declare are
@@ -78,7 +105,7 @@ pub struct Policy {
 
 /// A conjunction of schemas, with disjunction groups already split away and
 /// an optional restriction to some JSON types.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Conj {
     pub members: Vec<SRef>,
     pub skip: BTreeSet<SRef>,
@@ -121,6 +148,8 @@ pub struct Engine<'a> {
     pub dir: Direction,
     pub policy: Policy,
     stack: Vec<(Conj, Conj)>,
+    /// The pairs on `stack`, to look them up.
+    on_stack: std::collections::HashSet<(Conj, Conj)>,
     /// Trial comparisons under way: their problems are dropped, so no
     /// witnesses are searched for them.
     trials: usize,
@@ -135,6 +164,22 @@ pub struct Engine<'a> {
     steps: usize,
     exhausted: bool,
     exhausted_reported: bool,
+    /// Pairs shown included, so that each pair of a recursive document is
+    /// compared once, not once per path that reaches it. A pair shown while
+    /// a pair it is nested in was assumed (a cycle closed on it) holds if
+    /// that one does, and is used only while that one is still assumed:
+    /// `proved_log` keeps the order pairs were shown in, and a pair found
+    /// not included takes back every pair shown since it began.
+    proved: std::collections::HashSet<(Conj, Conj)>,
+    proved_log: Vec<(Conj, Conj)>,
+    /// Answers taken from `refuted`: a comparison that takes one fails
+    /// as if it had found the problem again (a trial takes its own back).
+    known_fails: usize,
+    /// Pairs found not included (assumptions only ever assume inclusion,
+    /// so this holds on every path), and whether their problems were kept
+    /// (found outside a trial): a trial may take the answer alone, a
+    /// comparison that keeps problems only where they were kept.
+    refuted: std::collections::HashMap<(Conj, Conj), bool>,
 }
 
 /// The pairs one "written alike" walk assumes alike (with the order they
@@ -147,6 +192,11 @@ struct Seen {
     unlike: Vec<(SRef, SRef)>,
     gave_up: bool,
 }
+
+/// Comparisons nested deeper than this are undecided ("the schemas nest
+/// too deep to compare"): a chain of references this long is followed. The
+/// comparison runs on a thread with a stack for it (`pair::COMPARE_STACK`).
+pub const NEST: usize = 10_000;
 
 /// Comparisons one direction may begin: a large recursive document whose
 /// definitions changed is otherwise explored path by path.
@@ -261,12 +311,17 @@ impl<'a> Engine<'a> {
             dir,
             policy,
             stack: Vec::new(),
+            on_stack: Default::default(),
             trials: 0,
             problems: Vec::new(),
             same_cache: Default::default(),
             steps: 0,
             exhausted: false,
             exhausted_reported: false,
+            proved: Default::default(),
+            proved_log: Vec::new(),
+            known_fails: 0,
+            refuted: Default::default(),
         }
     }
 
@@ -343,11 +398,13 @@ impl<'a> Engine<'a> {
     /// Runs a comparison without keeping its problems: did it pass cleanly?
     fn trial(&mut self, a: &Conj, b: &Conj) -> bool {
         let n = self.problems.len();
+        let known = self.known_fails;
         self.trials += 1;
         let ok = self.sub(a, b);
         self.trials -= 1;
-        let clean = ok && self.problems.len() == n;
+        let clean = ok && self.problems.len() == n && self.known_fails == known;
         self.problems.truncate(n);
+        self.known_fails = known;
         clean
     }
 
@@ -360,11 +417,20 @@ impl<'a> Engine<'a> {
             return true;
         }
         let key = (a.clone(), b.clone());
-        if self.stack.contains(&key) {
-            // A recursive schema: the cycle closes; assume inclusion here.
+        if self.proved.contains(&key) || self.on_stack.contains(&key) {
+            // Shown before, or a recursive schema whose cycle closes here:
+            // assume inclusion (taken back if the assumption fails).
             return true;
         }
-        if self.stack.len() > 48 {
+        if let Some(&kept) = self.refuted.get(&key)
+            && (kept || self.trials > 0)
+        {
+            // Its problems are where it was found: the comparisons it is
+            // nested in fail all the same.
+            self.known_fails += 1;
+            return false;
+        }
+        if self.stack.len() > NEST {
             self.unknown(
                 Kind::AnyOf,
                 a.loc(),
@@ -376,13 +442,29 @@ impl<'a> Engine<'a> {
         if self.same(a, b) {
             return true;
         }
+        self.on_stack.insert(key.clone());
         self.stack.push(key);
         let start = self.problems.len();
+        let known = self.known_fails;
+        let mark = self.proved_log.len();
         let ok = self.sub_inner(a, b);
         if self.trials == 0 {
             self.settle(a, b, start);
         }
-        self.stack.pop();
+        let key = self.stack.pop().expect("pushed above");
+        self.on_stack.remove(&key);
+        let included = ok && self.problems.len() == start && self.known_fails == known;
+        if !included {
+            for k in self.proved_log.drain(mark..) {
+                self.proved.remove(&k);
+            }
+            let kept = self.trials == 0;
+            *self.refuted.entry(key).or_insert(kept) |= kept;
+        } else if !self.exhausted {
+            // (Past the budget, comparisons are assumed, not shown.)
+            self.proved.insert(key.clone());
+            self.proved_log.push(key);
+        }
         if self.exhausted && !self.exhausted_reported && self.stack.is_empty() && self.trials == 0 {
             self.exhausted_reported = true;
             self.unknown(
@@ -395,7 +477,7 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        ok && self.problems.len() == start
+        included
     }
 
     /// Whether the two conjunctions are the same schemas, written alike
@@ -1922,6 +2004,17 @@ impl<'a> Engine<'a> {
                 .iter()
                 .any(|alt| self.trial(a, &Conj::of(vec![alt.clone()])))
             {
+                continue;
+            }
+            // Where every other alternative accepts none of A's values, the
+            // one left must take them all: compare with it, decidedly.
+            let live: Vec<&SRef> = alts
+                .iter()
+                .filter(|alt| self.disjoint(a, fa, alt) != Some(true))
+                .collect();
+            if let [only] = live.as_slice() {
+                let only = Conj::of(vec![(*only).clone()]);
+                self.sub(a, &only);
                 continue;
             }
             if self.split_types(a, alts, fa) || self.ranges_cover(fa, alts) {

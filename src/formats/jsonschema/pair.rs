@@ -96,6 +96,10 @@ pub(crate) fn doc_pairs(old: &Version, new: &Version) -> Vec<(usize, usize)> {
     out
 }
 
+/// Stack of each direction's comparison: address space, touched only as
+/// deep as the comparison goes (`include::NEST` levels of a few kilobytes).
+const COMPARE_STACK: usize = 512 << 20;
+
 pub fn run(old: &Version, new: &Version, policy: Policy) -> Vec<Finding> {
     let ctx = Ctx { old, new, policy };
     let (vo, vn) = (
@@ -110,12 +114,38 @@ pub fn run(old: &Version, new: &Version, policy: Policy) -> Vec<Finding> {
                 ptr: String::new(),
             }])
         };
-        let mut back = Engine::new(old, new, &vo, &vn, Direction::Backward, policy);
-        back.sub(&root(o), &root(n));
-        problems.extend(back.problems);
-        let mut fwd = Engine::new(new, old, &vn, &vo, Direction::Forward, policy);
-        fwd.sub(&root(n), &root(o));
-        problems.extend(fwd.problems);
+        // The two directions at once, each on a thread whose stack holds
+        // the comparison's recursion to its depth limit (`include::NEST`):
+        // a chain of references thousands of definitions long is followed
+        // to its end, not cut off as undecided.
+        let (vo, vn) = (&vo, &vn);
+        let (back, fwd) = std::thread::scope(|scope| {
+            let back = std::thread::Builder::new()
+                .stack_size(COMPARE_STACK)
+                .spawn_scoped(scope, move || {
+                    let mut e = Engine::new(old, new, vo, vn, Direction::Backward, policy);
+                    e.sub(&root(o), &root(n));
+                    e.problems
+                });
+            let fwd = std::thread::Builder::new()
+                .stack_size(COMPARE_STACK)
+                .spawn_scoped(scope, move || {
+                    let mut e = Engine::new(new, old, vn, vo, Direction::Forward, policy);
+                    e.sub(&root(n), &root(o));
+                    e.problems
+                });
+            // A panic goes on as it would have on this thread.
+            let join = |h: std::io::Result<std::thread::ScopedJoinHandle<'_, Vec<Problem>>>| {
+                h.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            };
+            (join(back), join(fwd))
+        });
+        for (dir, found) in [(Direction::Backward, back), (Direction::Forward, fwd)] {
+            match found {
+                Ok(found) => problems.extend(found),
+                Err(e) => problems.push(Problem::not_run(o, n, dir, &e)),
+            }
+        }
     }
     // One problem per keyword pair and direction: a decided one makes an
     // undecided twin redundant.
