@@ -119,21 +119,22 @@ pub fn run(old: &Version, new: &Version, policy: Policy) -> Vec<Finding> {
         // a chain of references thousands of definitions long is followed
         // to its end, not cut off as undecided.
         let (vo, vn) = (&vo, &vn);
+        let compare = move |dir: Direction| {
+            let (a, b, va, vb, ra, rb) = match dir {
+                Direction::Backward => (old, new, vo, vn, o, n),
+                _ => (new, old, vn, vo, n, o),
+            };
+            let mut e = Engine::new(a, b, va, vb, dir, policy);
+            e.sub(&root(ra), &root(rb));
+            e.problems
+        };
         let (back, fwd) = std::thread::scope(|scope| {
-            let back = std::thread::Builder::new()
-                .stack_size(COMPARE_STACK)
-                .spawn_scoped(scope, move || {
-                    let mut e = Engine::new(old, new, vo, vn, Direction::Backward, policy);
-                    e.sub(&root(o), &root(n));
-                    e.problems
-                });
-            let fwd = std::thread::Builder::new()
-                .stack_size(COMPARE_STACK)
-                .spawn_scoped(scope, move || {
-                    let mut e = Engine::new(new, old, vn, vo, Direction::Forward, policy);
-                    e.sub(&root(n), &root(o));
-                    e.problems
-                });
+            let spawn = |dir| {
+                std::thread::Builder::new()
+                    .stack_size(COMPARE_STACK)
+                    .spawn_scoped(scope, move || compare(dir))
+            };
+            let (back, fwd) = (spawn(Direction::Backward), spawn(Direction::Forward));
             // A panic goes on as it would have on this thread.
             let join = |h: std::io::Result<std::thread::ScopedJoinHandle<'_, Vec<Problem>>>| {
                 h.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
