@@ -109,7 +109,7 @@ pub fn render(outcome: &crate::run::Outcome, format: OutputFormat, color: bool) 
 
 /// Writes the report: [`render`]'s text, streamed where a report can be
 /// large (`--format json` and `sarif` of a single comparison are written
-/// one finding at a time rather than built whole).
+/// one finding at a time, text in pieces, rather than built whole).
 pub fn write(
     outcome: &crate::run::Outcome,
     format: OutputFormat,
@@ -119,6 +119,7 @@ pub fn write(
     match (outcome, format) {
         (crate::run::Outcome::Pair(r), OutputFormat::Json) => json::write(r, out),
         (crate::run::Outcome::Pair(r), OutputFormat::Sarif) => sarif::write(r, out),
+        (crate::run::Outcome::Pair(r), OutputFormat::Text) => text::write(r, color, out),
         (crate::run::Outcome::Pair(r), OutputFormat::Gitlab) => {
             let head = json::head(r);
             gitlab::write_items(&head, &view::items_of(&head, r), out)

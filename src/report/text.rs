@@ -140,6 +140,40 @@ fn formats(r: &Report) -> String {
 
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
+    pair_text(r, &mut out, &mut |_| {});
+    out
+}
+
+/// Bytes of report text gathered before they are written out.
+const PIECE: usize = 1 << 16;
+
+/// The text report written out in pieces of whole lines (coloured where
+/// `color`) instead of built whole: 100,000 findings make 80 MB of text.
+pub fn write(r: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut result = Ok(());
+    let mut put = |s: &mut String| {
+        if result.is_ok() {
+            result = if color {
+                w.write_all(colorize(s).as_bytes())
+            } else {
+                w.write_all(s.as_bytes())
+            };
+        }
+        s.clear();
+    };
+    let mut out = String::new();
+    pair_text(r, &mut out, &mut |s| {
+        if s.len() >= PIECE {
+            put(s);
+        }
+    });
+    put(&mut out);
+    result
+}
+
+/// A single comparison's report; `flush` is given the text so far after
+/// each finding and may take it away.
+fn pair_text(r: &Report, out: &mut String, flush: &mut dyn FnMut(&mut String)) {
     let _ = writeln!(
         out,
         "wirecompat check: {} (profile {}), level {}",
@@ -149,12 +183,11 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(out, "  old, v(N-1): {}", r.old_root);
     let _ = writeln!(out, "  new, v(N):   {}", r.new_root);
-    findings_block(r, true, None, &mut out);
-    notes_block(&r.notes, &r.expired, &r.stale, &mut out);
-    summary_line(r, &mut out);
+    findings_block(r, true, None, out, flush);
+    notes_block(&r.notes, &r.expired, &r.stale, out);
+    summary_line(r, out);
     let _ = writeln!(out, "verdict: {}", r.verdict());
     let _ = writeln!(out, "rollback: {}", crate::window::rollback_of(r).statement);
-    out
 }
 
 fn summary_line(r: &Report, out: &mut String) {
@@ -199,7 +232,13 @@ fn notes_block(notes: &[String], expired: &[Expired], stale: &[String], out: &mu
 /// block at all (a window pair the level does not guard cannot).
 /// `old`: the name of the old version in a window (a tag), said instead of
 /// "v(N-1)" in the hazard lines.
-fn findings_block(r: &Report, guarded: bool, old: Option<&str>, out: &mut String) {
+fn findings_block(
+    r: &Report,
+    guarded: bool,
+    old: Option<&str>,
+    out: &mut String,
+    flush: &mut dyn FnMut(&mut String),
+) {
     let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &r.findings {
         let key = f.anchor().map(|l| l.path.as_str()).unwrap_or("");
@@ -245,6 +284,7 @@ fn findings_block(r: &Report, guarded: bool, old: Option<&str>, out: &mut String
             diff_block(r, f, &mut starts, out);
             witness_block(f, out);
             let _ = writeln!(out, "    safe change: {}", f.advice);
+            flush(out);
         }
     }
 }
@@ -327,7 +367,7 @@ pub fn render_window(w: &WindowReport) -> String {
         if r.findings.is_empty() {
             let _ = writeln!(out, "  no findings");
         }
-        findings_block(r, p.guarded, Some(&p.against), &mut out);
+        findings_block(r, p.guarded, Some(&p.against), &mut out, &mut |_| {});
         for n in &r.notes {
             let _ = writeln!(out, "  note: {n}");
         }
