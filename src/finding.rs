@@ -2,6 +2,7 @@
 //! direction(s) it breaks, where it is in both versions, and how to make the
 //! same change safely.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -131,15 +132,17 @@ pub struct Finding {
     pub new: Option<Location>,
     /// Structured arguments (element names, old and new types ...).
     pub args: Vec<(&'static str, String)>,
-    /// How to make the same change safely.
-    pub advice: String,
+    /// How to make the same change safely: the rule's own words unless the
+    /// rule wrote them for this finding (shared, not copied per finding).
+    pub advice: Cow<'static, str>,
     /// Stable across reformatting: rule, element and arguments, not lines.
     pub fingerprint: String,
     /// The level configured for this finding's path, when not the run's.
     pub level: Option<crate::level::Level>,
     /// A configured acceptance that covers this finding: it is shown but
-    /// does not block.
-    pub accepted: Option<Accepted>,
+    /// does not block. Boxed: most findings have none, and a run can hold
+    /// hundreds of thousands of findings.
+    pub accepted: Option<Box<Accepted>>,
     /// Payloads that show the break, one per direction it could be shown
     /// for, each confirmed with the format's real library.
     pub witnesses: Vec<crate::witness::Witness>,
@@ -192,7 +195,7 @@ impl FindingBuilder {
                 old: None,
                 new: None,
                 args: Vec::new(),
-                advice: rule.advice.to_string(),
+                advice: Cow::Borrowed(rule.advice),
                 fingerprint: String::new(),
                 level: None,
                 accepted: None,
@@ -247,13 +250,15 @@ impl FindingBuilder {
         self
     }
 
-    pub fn advice(mut self, a: impl Into<String>) -> Self {
+    pub fn advice(mut self, a: impl Into<Cow<'static, str>>) -> Self {
         self.f.advice = a.into();
         self
     }
 
     pub fn build(mut self) -> Finding {
         self.f.fingerprint = fingerprint(&self.f);
+        // Pushed one at a time, the arguments left room for four.
+        self.f.args.shrink_to_fit();
         self.f
     }
 }
@@ -279,6 +284,27 @@ fn fingerprint(f: &Finding) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The parts one after the other, built on the largest of them rather than
+/// copied into a new vector: one message's 200,000 findings were held twice
+/// (91 MB more at the peak).
+pub fn concat(parts: impl IntoIterator<Item = Vec<Finding>>) -> Vec<Finding> {
+    let mut parts: Vec<Vec<Finding>> = parts.into_iter().collect();
+    let Some(big) = (0..parts.len()).max_by_key(|&i| parts[i].len()) else {
+        return Vec::new();
+    };
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let before: usize = parts[..big].iter().map(Vec::len).sum();
+    let mut out = std::mem::take(&mut parts[big]);
+    let own = out.len();
+    out.reserve_exact(total - own);
+    for p in parts {
+        out.extend(p);
+    }
+    // The parts before the largest were appended after it: back in front.
+    out[..own + before].rotate_right(before);
+    out
+}
+
 /// Sort findings into report order: by anchor path and position, then rule.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -292,45 +318,56 @@ pub fn sort_findings(findings: &mut [Finding]) {
 
 /// Merges findings that two directions report for the same rule at the same
 /// places: their directions add up; different messages are joined.
-pub fn merge_directions(findings: Vec<Finding>) -> Vec<Finding> {
-    type Key = (&'static str, Option<Location>, Option<Location>);
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    // Indexed by rule and places: 100,000 findings of a removed record's
-    // fields were compared pairwise (minutes).
-    let mut seen: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
-    for f in findings {
-        let key: Key = (f.rule.code, f.old.clone(), f.new.clone());
-        let same = match seen.get(&key) {
-            Some(&i) => Some(&mut out[i]),
-            None => {
-                seen.insert(key, out.len());
-                None
+/// In place: 200,000 findings were held twice, and their places copied
+/// once more into the index.
+pub fn merge_directions(mut findings: Vec<Finding>) -> Vec<Finding> {
+    use std::hash::BuildHasher;
+    let same_place =
+        |a: &Finding, b: &Finding| a.rule.code == b.rule.code && a.old == b.old && a.new == b.new;
+    let hasher = std::collections::hash_map::RandomState::new();
+    let place = |f: &Finding| hasher.hash_one((f.rule.code, &f.old, &f.new));
+    // The kept findings by the hash of their place: the last one kept with
+    // a hash, and for each kept one the one kept before it with its hash.
+    let mut last: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let mut earlier: Vec<Option<usize>> = Vec::new();
+    let mut kept = 0;
+    for i in 0..findings.len() {
+        let h = place(&findings[i]);
+        let mut at = last.get(&h).copied();
+        while let Some(k) = at {
+            if same_place(&findings[k], &findings[i]) {
+                break;
             }
+            at = earlier[k];
+        }
+        let Some(k) = at else {
+            findings.swap(kept, i);
+            earlier.push(last.insert(h, kept));
+            kept += 1;
+            continue;
         };
-        match same {
-            Some(g) => {
-                for d in &f.breaks {
-                    if !g.breaks.contains(d) {
-                        g.breaks.push(*d);
-                    }
-                }
-                for d in &f.unknown {
-                    if !g.unknown.contains(d) && !g.breaks.contains(d) {
-                        g.unknown.push(*d);
-                    }
-                }
-                g.unknown.retain(|d| !g.breaks.contains(d));
-                g.breaks.sort();
-                g.unknown.sort();
-                if f.severity < g.severity {
-                    g.severity = f.severity;
-                }
-                if g.message != f.message && !g.message.contains(&f.message) {
-                    g.message = format!("{}; {}", g.message, f.message);
-                }
+        let (head, tail) = findings.split_at_mut(i);
+        let (g, f) = (&mut head[k], &tail[0]);
+        for d in &f.breaks {
+            if !g.breaks.contains(d) {
+                g.breaks.push(*d);
             }
-            None => out.push(f),
+        }
+        for d in &f.unknown {
+            if !g.unknown.contains(d) && !g.breaks.contains(d) {
+                g.unknown.push(*d);
+            }
+        }
+        g.unknown.retain(|d| !g.breaks.contains(d));
+        g.breaks.sort();
+        g.unknown.sort();
+        if f.severity < g.severity {
+            g.severity = f.severity;
+        }
+        if g.message != f.message && !g.message.contains(&f.message) {
+            g.message = format!("{}; {}", g.message, f.message);
         }
     }
-    out
+    findings.truncate(kept);
+    findings
 }

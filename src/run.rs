@@ -538,11 +538,11 @@ pub fn apply_config(report: &mut Report, cfg: &Config, today: Date, used: &mut B
                     by,
                 });
             } else {
-                f.accepted = Some(Accepted {
+                f.accepted = Some(Box::new(Accepted {
                     reason: a.reason.clone(),
                     by,
                     expires: a.expires.to_string(),
-                });
+                }));
             }
         }
         kept.push(f);

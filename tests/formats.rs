@@ -125,11 +125,11 @@ fn streamed_reports_are_the_whole_value_written() {
     };
     assert!(r.findings.len() >= 5, "{} findings", r.findings.len());
     // One finding accepted, as wirecompat.toml would.
-    r.findings[1].accepted = Some(wirecompat::finding::Accepted {
+    r.findings[1].accepted = Some(Box::new(wirecompat::finding::Accepted {
         reason: "no reader left".into(),
         by: "alice@example.com".into(),
         expires: "2999-12-31".into(),
-    });
+    }));
     let o = Outcome::Pair(r);
     let Outcome::Pair(r) = &o else { unreachable!() };
     let whole = report::json::to_value(r);

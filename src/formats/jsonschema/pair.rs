@@ -149,21 +149,27 @@ pub fn run(old: &Version, new: &Version, policy: Policy) -> Vec<Finding> {
         }
     }
     // One problem per keyword pair and direction: a decided one makes an
-    // undecided twin redundant.
-    let decided: std::collections::HashSet<(Kind, Direction, SRef, SRef)> = problems
-        .iter()
-        .filter(|p| !p.unknown)
-        .map(|p| (p.kind, p.dir, p.a.clone(), p.b.clone()))
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    problems.retain(|p| {
-        let key = (p.kind, p.dir, p.a.clone(), p.b.clone());
-        (!p.unknown || !decided.contains(&key)) && seen.insert((key, p.unknown))
-    });
+    // undecided twin redundant. (The sets borrow the problems: 200,000
+    // problems' pointers were copied twice.)
+    let keep: Vec<bool> = {
+        let decided: std::collections::HashSet<(Kind, Direction, &SRef, &SRef)> = problems
+            .iter()
+            .filter(|p| !p.unknown)
+            .map(|p| (p.kind, p.dir, &p.a, &p.b))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        problems
+            .iter()
+            .map(|p| {
+                let key = (p.kind, p.dir, &p.a, &p.b);
+                (!p.unknown || !decided.contains(&key)) && seen.insert((key, p.unknown))
+            })
+            .collect()
+    };
     let mut out = Vec::new();
-    for p in &problems {
+    for (p, _) in problems.into_iter().zip(keep).filter(|(_, k)| *k) {
         for r in RULES {
-            (r.check)(&ctx, p, &mut out);
+            (r.check)(&ctx, &p, &mut out);
         }
     }
     crate::finding::merge_directions(out)

@@ -401,12 +401,7 @@ pub fn run(ctx: &Ctx) -> Vec<Finding> {
             v
         })
         .collect();
-    // Moved in at their final size: a message with 100,000 findings would
-    // otherwise be copied while the vector doubles.
-    out.reserve_exact(per_message.iter().map(Vec::len).sum());
-    for v in per_message {
-        out.extend(v);
-    }
+    out = crate::finding::concat(std::iter::once(out).chain(per_message));
 
     // Extensions declared in the root, paired by extendee and number.
     let mut ext_keys: BTreeSet<(Box<str>, i32)> = BTreeSet::new();
