@@ -58,19 +58,24 @@ pub struct Root<'a> {
 
 impl Library {
     pub fn new(schema: &model::Schema) -> Result<Library, String> {
-        let parse = |t: &super::load::ApacheTexts| {
-            guard(|| Schema::parse_list(&t.named).map_err(|e| e.to_string()))
+        // With nested records taken out first (see `hoist`), else as written.
+        let parse = |deferred: &[super::load::Deferred]| {
+            let mut t = super::load::apache_texts(schema, deferred, true);
+            let mut parsed = guard(|| Schema::parse_list(&t.named).map_err(|e| e.to_string()));
+            if parsed.is_err() {
+                t = super::load::apache_texts(schema, deferred, false);
+                parsed = guard(|| Schema::parse_list(&t.named).map_err(|e| e.to_string()));
+            }
+            (t, parsed)
         };
-        let mut t = super::load::apache_texts(schema, &[]);
-        let mut parsed = parse(&t);
+        let (mut t, mut parsed) = parse(&[]);
         // Defaults apache-avro refuses to parse (see `load::Deferred`) are
         // taken out for parsing and given back to the parsed fields.
         let mut deferred = Vec::new();
         if parsed.is_err() {
             deferred = super::load::deferred_defaults(schema);
             if !deferred.is_empty() {
-                t = super::load::apache_texts(schema, &deferred);
-                parsed = parse(&t);
+                (t, parsed) = parse(&deferred);
             }
         }
         let mut schemata = parsed?;

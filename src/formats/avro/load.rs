@@ -864,12 +864,18 @@ pub struct ApacheTexts {
     pub others: Vec<(usize, String)>,
 }
 
-pub fn apache_texts(schema: &Schema, deferred: &[Deferred]) -> ApacheTexts {
+/// `hoisted`: with nested records taken out as definitions of their own
+/// ([`super::hoist`]: apache-avro's parse of deeply nested records is
+/// otherwise quadratic in memory); else as the files have them.
+pub fn apache_texts(schema: &Schema, deferred: &[Deferred], hoisted: bool) -> ApacheTexts {
     let mut json = apache_json(schema);
     if !deferred.is_empty() {
         without_deferred(&mut json, deferred);
     }
-    let (named, others) = json;
+    let (mut named, others) = json;
+    if hoisted {
+        named = super::hoist::hoist(named);
+    }
     let mut t = ApacheTexts {
         named: Vec::with_capacity(named.len()),
         named_files: Vec::with_capacity(named.len()),
@@ -889,14 +895,14 @@ pub fn apache_texts(schema: &Schema, deferred: &[Deferred]) -> ApacheTexts {
 /// input error on the file that caused it. Defaults apache-avro cannot
 /// check (see [`Deferred`]) are checked by wirecompat instead.
 fn validate(schema: &Schema) -> Result<(), Error> {
-    let Err(e) = apache_parses(schema, &apache_texts(schema, &[])) else {
+    let Err(e) = apache_parses(schema, &[]) else {
         return Ok(());
     };
     let deferred = deferred_defaults(schema);
     if deferred.is_empty() {
         return Err(e);
     }
-    apache_parses(schema, &apache_texts(schema, &deferred))?;
+    apache_parses(schema, &deferred)?;
     for d in &deferred {
         let ty = schema
             .named(&d.record)
@@ -925,7 +931,14 @@ fn validate(schema: &Schema) -> Result<(), Error> {
     Ok(())
 }
 
-fn apache_parses(schema: &Schema, t: &ApacheTexts) -> Result<(), Error> {
+/// Whether apache-avro parses the version (without the `deferred`
+/// defaults). A refusal is looked for again in the texts as written, so
+/// that it names what the files say.
+fn apache_parses(schema: &Schema, deferred: &[Deferred]) -> Result<(), Error> {
+    let mut t = apache_texts(schema, deferred, true);
+    if apache_avro::Schema::parse_list(&t.named).is_err() {
+        t = apache_texts(schema, deferred, false);
+    }
     let texts = &t.named;
     if let Err(e) = apache_avro::Schema::parse_list(texts) {
         // Find the file: parse each alone, with the others for references.

@@ -2,6 +2,7 @@
 //! resolve per the specification in both directions, rules.
 
 pub mod datum;
+pub mod hoist;
 pub mod library;
 pub mod load;
 pub mod meaning;
