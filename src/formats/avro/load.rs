@@ -263,7 +263,7 @@ impl Walker {
         let json = self.schema.files[fi].json.clone();
         let at = At {
             file: fi,
-            pointer: String::new(),
+            pointer: Pointer::default(),
             element: String::new(),
         };
         let is_protocol = json.get("protocol").is_some();
@@ -784,10 +784,7 @@ pub fn deferred_defaults(schema: &Schema) -> Vec<Deferred> {
             };
             let enclosing: Vec<&str> = records
                 .iter()
-                .filter(|e| {
-                    e.at.file == f.at.file
-                        && f.at.pointer.starts_with(&format!("{}/", e.at.pointer))
-                })
+                .filter(|e| e.at.file == f.at.file && f.at.pointer.is_below(&e.at.pointer))
                 .map(|e| e.full_name.as_str())
                 .collect();
             let mut seen = BTreeSet::new();
@@ -833,16 +830,15 @@ fn reach<'a>(n: &'a Node, schema: &'a Schema, seen: &mut BTreeSet<&'a str>) {
 /// Takes the deferred defaults out of apache-avro's copy of the version.
 pub fn without_deferred(json: &mut ApacheJson, deferred: &[Deferred]) {
     for d in deferred {
+        let pointer = d.at.pointer.to_string();
         let entry = json
             .0
             .iter_mut()
             .chain(json.1.iter_mut())
-            .find(|(fi, base, _)| {
-                *fi == d.at.file && d.at.pointer.starts_with(&format!("{base}/"))
-            });
+            .find(|(fi, base, _)| *fi == d.at.file && pointer.starts_with(&format!("{base}/")));
         if let Some((_, base, v)) = entry
             && let Some(o) = v
-                .pointer_mut(&d.at.pointer[base.len()..])
+                .pointer_mut(&pointer[base.len()..])
                 .and_then(|f| f.as_object_mut())
         {
             o.remove("default");

@@ -32,7 +32,7 @@ impl Ctx<'_> {
             pointer: if at.pointer.is_empty() {
                 "/".into()
             } else {
-                at.pointer.clone()
+                at.pointer.to_string()
             },
         }
     }

@@ -35,13 +35,13 @@ fn is_names(n: &json::Node) -> bool {
 pub fn check(schema: &Schema) -> Result<(), Error> {
     let json_file = |at: &At| schema.files[at.file].source == Source::Json;
     let mut named: Vec<_> = schema.named.values().collect();
-    named.sort_by(|a, b| (a.at.file, &a.at.pointer).cmp(&(b.at.file, &b.at.pointer)));
+    named.sort_by_cached_key(|n| (n.at.file, n.at.pointer.to_string()));
     for n in named {
         if !json_file(&n.at) {
             continue;
         }
         let file = &schema.files[n.at.file];
-        if let Some(node) = file.json.pointer(&n.at.pointer)
+        if let Some(node) = file.json.pointer(&n.at.pointer.to_string())
             && let Some(a) = node.get("aliases")
             && !is_names(a)
         {
@@ -55,7 +55,7 @@ pub fn check(schema: &Schema) -> Result<(), Error> {
             continue;
         };
         for f in fields {
-            let Some(node) = file.json.pointer(&f.at.pointer) else {
+            let Some(node) = file.json.pointer(&f.at.pointer.to_string()) else {
                 continue;
             };
             if let Some(o) = node.get("order")
