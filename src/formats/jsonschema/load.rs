@@ -522,16 +522,25 @@ pub fn subschemas(node: &serde_json::Value, draft: Draft) -> Vec<Vec<String>> {
 fn register(v: &mut Version, file: usize) -> Result<(), Error> {
     let draft = v.docs[file].draft;
     let base = v.docs[file].uri.clone();
-    let mut stack = vec![(String::new(), base)];
+    // Each entry's base is shared with its siblings: the properties of an
+    // object of 100,000 are on the stack at once.
+    let mut stack = vec![(String::new(), std::rc::Rc::new(base))];
     while let Some((ptr, mut base)) = stack.pop() {
         let at = SRef {
             file,
             ptr: ptr.clone(),
         };
-        let Some(node) = v.value(&at).cloned() else {
+        // What is read of the schema, taken before the version is written
+        // to (a copy of the schema itself copied every subtree once per
+        // schema enclosing it).
+        let Some(node) = v.value(&at) else {
             continue;
         };
-        if let Some(id) = node.get(draft.id_key()).and_then(|i| i.as_str()) {
+        let text = |key: &str| node.get(key).and_then(|i| i.as_str()).map(str::to_string);
+        let id = text(draft.id_key());
+        let anchors = ["$anchor", "$dynamicAnchor"].map(text);
+        let children = subschemas(node, draft);
+        if let Some(id) = id.as_deref() {
             if let Some(anchor) = id.strip_prefix('#')
                 && draft <= Draft::D7
             {
@@ -542,7 +551,7 @@ fn register(v: &mut Version, file: usize) -> Result<(), Error> {
                 let joined = base
                     .join(id)
                     .map_err(|e| err_at(v, &at, format!("invalid {}: {e}", draft.id_key())))?;
-                base = joined;
+                base = std::rc::Rc::new(joined);
                 if let Some(prev) = v.resources.insert(strip_fragment(&base), at.clone())
                     && prev != at
                 {
@@ -558,19 +567,17 @@ fn register(v: &mut Version, file: usize) -> Result<(), Error> {
                         ),
                     ));
                 }
-                v.bases.insert(at.clone(), base.clone());
+                v.bases.insert(at.clone(), (*base).clone());
             }
         }
-        for key in ["$anchor", "$dynamicAnchor"] {
-            if let Some(a) = node.get(key).and_then(|a| a.as_str()) {
-                v.anchors
-                    .insert(format!("{}#{a}", strip_fragment(&base)), at.clone());
-            }
+        for a in anchors.iter().flatten() {
+            v.anchors
+                .insert(format!("{}#{a}", strip_fragment(&base)), at.clone());
         }
         if ptr.is_empty() {
-            v.bases.insert(at.clone(), base.clone());
+            v.bases.insert(at.clone(), (*base).clone());
         }
-        for tokens in subschemas(&node, draft) {
+        for tokens in children {
             let child = at.child(&tokens.iter().map(String::as_str).collect::<Vec<_>>());
             stack.push((child.ptr, base.clone()));
         }
