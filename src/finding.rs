@@ -371,3 +371,75 @@ pub fn merge_directions(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings.truncate(kept);
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(i: usize, dirs: &[Direction]) -> Finding {
+        let meta = &crate::formats::protobuf::rules::RULES[0].meta;
+        let loc = Location {
+            path: "a.proto".into(),
+            line: i as u32,
+            column: 1,
+            end_line: i as u32,
+            end_column: 2,
+            element: format!("e{i}"),
+            pointer: String::new(),
+        };
+        FindingBuilder::new(meta)
+            .breaks(dirs)
+            .message(format!("m{i}"))
+            .old(Some(loc))
+            .build()
+    }
+
+    #[test]
+    fn concat_keeps_the_order_of_its_parts() {
+        let b = &[Direction::Backward];
+        let parts = vec![
+            vec![finding(1, b)],
+            vec![finding(2, b), finding(3, b), finding(4, b)],
+            vec![],
+            vec![finding(5, b), finding(6, b)],
+        ];
+        let lines: Vec<u32> = concat(parts)
+            .iter()
+            .map(|f| f.old.as_ref().unwrap().line)
+            .collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5, 6]);
+        assert!(concat(Vec::<Vec<Finding>>::new()).is_empty());
+    }
+
+    #[test]
+    fn merging_adds_directions_of_the_same_place_and_keeps_order() {
+        let (b, f) = (&[Direction::Backward], &[Direction::Forward]);
+        let mut twin = finding(2, f);
+        twin.message = "other".into();
+        let merged = merge_directions(vec![finding(3, b), finding(2, b), twin, finding(1, f)]);
+        let got: Vec<(u32, Vec<Direction>, &str)> = merged
+            .iter()
+            .map(|x| {
+                (
+                    x.old.as_ref().unwrap().line,
+                    x.breaks.clone(),
+                    x.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (3, vec![Direction::Backward], "m3"),
+                (
+                    2,
+                    vec![Direction::Backward, Direction::Forward],
+                    "m2; other"
+                ),
+                (1, vec![Direction::Forward], "m1"),
+            ]
+        );
+        // An advice the rule wrote is shared, not copied.
+        assert!(matches!(merged[0].advice, Cow::Borrowed(_)));
+    }
+}
