@@ -58,16 +58,8 @@ pub struct Root<'a> {
 
 impl Library {
     pub fn new(schema: &model::Schema) -> Result<Library, String> {
-        // With nested records taken out first (see `hoist`), else as written.
-        let parse = |deferred: &[super::load::Deferred]| {
-            let mut t = super::load::apache_texts(schema, deferred, true);
-            let mut parsed = guard(|| Schema::parse_list(&t.named).map_err(|e| e.to_string()));
-            if parsed.is_err() {
-                t = super::load::apache_texts(schema, deferred, false);
-                parsed = guard(|| Schema::parse_list(&t.named).map_err(|e| e.to_string()));
-            }
-            (t, parsed)
-        };
+        let parse =
+            |deferred: &[super::load::Deferred]| super::load::apache_parse(schema, deferred);
         let (mut t, mut parsed) = parse(&[]);
         // Defaults apache-avro refuses to parse (see `load::Deferred`) are
         // taken out for parsing and given back to the parsed fields.

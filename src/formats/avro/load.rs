@@ -927,16 +927,36 @@ fn validate(schema: &Schema) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether apache-avro parses the version (without the `deferred`
-/// defaults). A refusal is looked for again in the texts as written, so
-/// that it names what the files say.
-fn apache_parses(schema: &Schema, deferred: &[Deferred]) -> Result<(), Error> {
-    let mut t = apache_texts(schema, deferred, true);
-    if apache_avro::Schema::parse_list(&t.named).is_err() {
-        t = apache_texts(schema, deferred, false);
+/// apache-avro's parse of the version's named definitions (without the
+/// `deferred` defaults), with the texts it parsed: nested records taken out
+/// first ([`super::hoist`]), and where that is refused, the texts as
+/// written, so that a refusal names what the files say.
+pub fn apache_parse(
+    schema: &Schema,
+    deferred: &[Deferred],
+) -> (ApacheTexts, Result<Vec<apache_avro::Schema>, String>) {
+    let parse = |t: &ApacheTexts| {
+        super::library::guard(|| {
+            apache_avro::Schema::parse_list(&t.named).map_err(|e| e.to_string())
+        })
+    };
+    let hoisted = apache_texts(schema, deferred, true);
+    let parsed = parse(&hoisted);
+    if parsed.is_ok() {
+        return (hoisted, parsed);
     }
+    drop(hoisted);
+    let written = apache_texts(schema, deferred, false);
+    let parsed = parse(&written);
+    (written, parsed)
+}
+
+/// Whether apache-avro parses the version (without the `deferred`
+/// defaults); a refusal is an error on the file that caused it.
+fn apache_parses(schema: &Schema, deferred: &[Deferred]) -> Result<(), Error> {
+    let (t, parsed) = apache_parse(schema, deferred);
     let texts = &t.named;
-    if let Err(e) = apache_avro::Schema::parse_list(texts) {
+    if let Err(e) = parsed {
         // Find the file: parse each alone, with the others for references.
         for (i, fi) in t.named_files.iter().enumerate() {
             let rest: Vec<&String> = texts
@@ -950,7 +970,7 @@ fn apache_parses(schema: &Schema, deferred: &[Deferred]) -> Result<(), Error> {
             }
         }
         let fi = t.named_files.first().copied().unwrap_or(0);
-        return Err(avro_error(schema, fi, &e.to_string()));
+        return Err(avro_error(schema, fi, &e));
     }
     for (fi, text) in &t.others {
         if let Err(e) = apache_avro::Schema::parse_str_with_list(text, texts) {
