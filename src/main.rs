@@ -189,10 +189,7 @@ fn emit(
             .create(true)
             .append(true)
             .open(&summary)
-            .and_then(|mut file| {
-                use std::io::Write as _;
-                file.write_all(report::github_summary(outcome).as_bytes())
-            });
+            .and_then(|file| report::github_summary(outcome, &mut std::io::BufWriter::new(file)));
         if let Err(e) = appended {
             return Err(fail(format!(
                 "cannot append the job summary to {}: {e}",

@@ -30,14 +30,15 @@ fn command(i: &Item) -> &'static str {
 }
 
 pub fn render(report: &Value) -> String {
-    render_items(report, view::items(report))
+    let mut text = super::Pieces::whole();
+    write_items(report, view::items(report), &mut text);
+    text.finish().expect("a report writes into memory")
 }
 
 /// [`render`] of the report's findings as `items` (the report's other keys
-/// from `report`).
-pub fn render_items(report: &Value, items: Vec<Item>) -> String {
+/// from `report`), written to `out`.
+pub fn write_items(report: &Value, items: Vec<Item>, out: &mut super::Pieces) {
     let window = view::is_window(report);
-    let mut out = String::new();
     for i in items {
         let mut props = Vec::new();
         if let Some(p) = i.anchor() {
@@ -85,5 +86,4 @@ pub fn render_items(report: &Value, items: Vec<Item>) -> String {
         "::{kind} title=wirecompat::{}",
         data(&format!("{verdict}\nrollback: {rollback}"))
     );
-    out
 }

@@ -59,11 +59,13 @@ struct Suite<'a> {
 }
 
 pub fn render(report: &Value) -> String {
-    render_items(report, view::items(report))
+    let mut text = super::Pieces::whole();
+    write_items(report, view::items(report), &mut text);
+    text.finish().expect("a report writes into memory")
 }
 
-/// [`render`] of the report's findings as `items`.
-pub fn render_items(report: &Value, items: Vec<Item>) -> String {
+/// [`render`] of the report's findings as `items`, written to `out`.
+pub fn write_items(report: &Value, items: Vec<Item>, out: &mut super::Pieces) {
     let level = report["level"].as_str().unwrap_or("");
     let new = report["new_root"].as_str().unwrap_or("");
     // The suites: one per version compared, in the report's order.
@@ -95,7 +97,6 @@ pub fn render_items(report: &Value, items: Vec<Item>) -> String {
     }
     let total_cases: usize = suites.iter().map(|s| cases(s).len().max(1)).sum();
     let total_failures: usize = items.iter().filter(|i| i.blocking).count();
-    let mut out = String::new();
     let _ = writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
         out,
@@ -138,20 +139,16 @@ pub fn render_items(report: &Value, items: Vec<Item>) -> String {
                     escape(&details(i))
                 );
             }
-            let rest: Vec<String> = found
-                .iter()
-                .filter(|i| !i.blocking)
-                .map(|i| {
+            // Findings that do not block, one after another.
+            let mut rest = found.iter().filter(|i| !i.blocking).peekable();
+            if rest.peek().is_some() {
+                let _ = write!(out, "      <system-out>");
+                for (n, i) in rest.enumerate() {
                     let tag = if i.accepted { "accepted " } else { "" };
-                    format!("{tag}{}: {}", i.severity, details(i))
-                })
-                .collect();
-            if !rest.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "      <system-out>{}</system-out>",
-                    escape(&rest.join("\n\n"))
-                );
+                    let one = format!("{tag}{}: {}", i.severity, details(i));
+                    let _ = write!(out, "{}{}", if n > 0 { "\n\n" } else { "" }, escape(&one));
+                }
+                let _ = writeln!(out, "</system-out>");
             }
             let _ = writeln!(out, "    </testcase>");
         }
@@ -171,7 +168,6 @@ pub fn render_items(report: &Value, items: Vec<Item>) -> String {
         let _ = writeln!(out, "  </testsuite>");
     }
     let _ = writeln!(out, "</testsuites>");
-    out
 }
 
 /// The suite's findings by contract file.

@@ -32,14 +32,15 @@ fn at(p: &Option<view::Place>) -> String {
 }
 
 pub fn render(report: &Value) -> String {
-    render_items(report, view::items(report))
+    let mut text = super::Pieces::whole();
+    write_items(report, view::items(report), &mut text);
+    text.finish().expect("a report writes into memory")
 }
 
-/// [`render`] of the report's findings as `items`.
-pub fn render_items(report: &Value, items: Vec<Item>) -> String {
+/// [`render`] of the report's findings as `items`, written to `out`.
+pub fn write_items(report: &Value, items: Vec<Item>, out: &mut super::Pieces) {
     let window = view::is_window(report);
     let s = |k: &str| report[k].as_str().unwrap_or("").to_string();
-    let mut out = String::new();
     let ok = report["compatible"] == true;
     let _ = writeln!(
         out,
@@ -139,5 +140,4 @@ pub fn render_items(report: &Value, items: Vec<Item>) -> String {
             let _ = writeln!(out, "* ⚠️ {s}");
         }
     }
-    out
 }

@@ -78,13 +78,15 @@ pub fn render(outcome: &crate::run::Outcome, format: OutputFormat, color: bool) 
     if let Outcome::Pair(r) = outcome {
         let head = json::head(r);
         let items = view::items_of(&head, r);
+        let mut text = Pieces::whole();
         match format {
-            OutputFormat::Junit => return junit::render_items(&head, items),
-            OutputFormat::Github => return github::render_items(&head, items),
+            OutputFormat::Junit => junit::write_items(&head, items, &mut text),
+            OutputFormat::Github => github::write_items(&head, items, &mut text),
             OutputFormat::Gitlab => return gitlab::render_items(&head, &items),
-            OutputFormat::Markdown => return markdown::render_items(&head, items),
-            _ => {}
+            OutputFormat::Markdown => markdown::write_items(&head, items, &mut text),
+            _ => unreachable!("text, JSON and SARIF are rendered above"),
         }
+        return text.finish().expect("a report writes into memory");
     }
     let value = match outcome {
         Outcome::Pair(r) => json::to_value(r),
@@ -116,6 +118,7 @@ pub fn write(
     color: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    use OutputFormat::{Github, Junit, Markdown};
     match (outcome, format) {
         (crate::run::Outcome::Pair(r), OutputFormat::Json) => json::write(r, out),
         (crate::run::Outcome::Pair(r), OutputFormat::Sarif) => sarif::write(r, out),
@@ -123,6 +126,17 @@ pub fn write(
         (crate::run::Outcome::Pair(r), OutputFormat::Gitlab) => {
             let head = json::head(r);
             gitlab::write_items(&head, &view::items_of(&head, r), out)
+        }
+        (crate::run::Outcome::Pair(r), f @ (Junit | Github | Markdown)) => {
+            let head = json::head(r);
+            let items = view::items_of(&head, r);
+            let mut text = Pieces::writing(out);
+            match f {
+                Junit => junit::write_items(&head, items, &mut text),
+                Github => github::write_items(&head, items, &mut text),
+                _ => markdown::write_items(&head, items, &mut text),
+            }
+            text.finish().map(drop)
         }
         _ => out.write_all(render(outcome, format, color).as_bytes()),
     }
@@ -212,9 +226,78 @@ where
     }
 }
 
-/// The Markdown job summary for GitHub (`$GITHUB_STEP_SUMMARY`).
-pub fn github_summary(outcome: &crate::run::Outcome) -> String {
-    render(outcome, OutputFormat::Markdown, false)
+/// Report text written as it is made: gathered into a string and, when
+/// writing out, handed on in pieces of [`Pieces::PIECE`] bytes, so that a
+/// report of 100,000 findings (70-120 MB of text) is never held whole. The
+/// same code so renders into memory ([`Pieces::whole`]) and writes out
+/// ([`Pieces::writing`]), byte for byte alike.
+pub struct Pieces<'a> {
+    text: String,
+    out: Option<&'a mut dyn std::io::Write>,
+    failed: Option<std::io::Error>,
+}
+
+impl<'a> Pieces<'a> {
+    /// Bytes gathered before they are written out.
+    pub const PIECE: usize = 1 << 16;
+
+    /// Gathers the whole text, returned by [`Pieces::finish`].
+    pub fn whole() -> Pieces<'static> {
+        Pieces {
+            text: String::new(),
+            out: None,
+            failed: None,
+        }
+    }
+
+    /// Writes the text to `out` in pieces.
+    pub fn writing(out: &'a mut dyn std::io::Write) -> Pieces<'a> {
+        Pieces {
+            text: String::with_capacity(Self::PIECE * 2),
+            out: Some(out),
+            failed: None,
+        }
+    }
+
+    fn hand_on(&mut self) {
+        if let Some(out) = self.out.as_mut() {
+            if self.failed.is_none()
+                && let Err(e) = out.write_all(self.text.as_bytes())
+            {
+                self.failed = Some(e);
+            }
+            self.text.clear();
+        }
+    }
+
+    /// The text gathered (all of it for [`Pieces::whole`], none when
+    /// written out), or the first error writing it out.
+    pub fn finish(mut self) -> std::io::Result<String> {
+        self.hand_on();
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => Ok(std::mem::take(&mut self.text)),
+        }
+    }
+}
+
+impl std::fmt::Write for Pieces<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(s);
+        if self.text.len() >= Self::PIECE {
+            self.hand_on();
+        }
+        Ok(())
+    }
+}
+
+/// Writes the Markdown job summary for GitHub (`$GITHUB_STEP_SUMMARY`).
+pub fn github_summary(
+    outcome: &crate::run::Outcome,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write(outcome, OutputFormat::Markdown, false, out)?;
+    out.flush()
 }
 
 /// Source lines of the files findings point into, for showing old and new

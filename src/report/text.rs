@@ -144,9 +144,6 @@ pub fn render(r: &Report) -> String {
     out
 }
 
-/// Bytes of report text gathered before they are written out.
-const PIECE: usize = 1 << 16;
-
 /// The text report written out in pieces of whole lines (coloured where
 /// `color`) instead of built whole: 100,000 findings make 80 MB of text.
 pub fn write(r: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -163,7 +160,7 @@ pub fn write(r: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Re
     };
     let mut out = String::new();
     pair_text(r, &mut out, &mut |s| {
-        if s.len() >= PIECE {
+        if s.len() >= super::Pieces::PIECE {
             put(s);
         }
     });
