@@ -461,3 +461,71 @@ impl Report {
         format!("NOT compatible at {lvl}: {}", parts.join("; "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::Pieces;
+
+    /// Writes 4,000 lines (about 3.5 pieces) of text through `p`.
+    fn lines(p: &mut Pieces) {
+        for n in 0..4000 {
+            let _ = writeln!(p, "{n:>6} ünïcödé finding text, {}", "x".repeat(n % 50));
+        }
+    }
+
+    /// Counts what it is given and how often.
+    struct Counting {
+        bytes: Vec<u8>,
+        writes: usize,
+    }
+
+    impl std::io::Write for Counting {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.writes += 1;
+            self.bytes.extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn pieces_written_out_are_the_whole_text() {
+        let mut whole = Pieces::whole();
+        lines(&mut whole);
+        let whole = whole.finish().unwrap();
+        assert!(whole.len() > 3 * Pieces::PIECE, "{}", whole.len());
+
+        let mut out = Counting {
+            bytes: Vec::new(),
+            writes: 0,
+        };
+        let mut written = Pieces::writing(&mut out);
+        lines(&mut written);
+        // Nothing is left to return: it was all handed on.
+        assert_eq!(written.finish().unwrap(), "");
+        assert_eq!(String::from_utf8(out.bytes).unwrap(), whole);
+        // Handed on in pieces, not held to the end.
+        assert_eq!(out.writes, whole.len().div_ceil(Pieces::PIECE));
+    }
+
+    #[test]
+    fn a_failed_write_is_the_result() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut full = Full;
+        let mut p = Pieces::writing(&mut full);
+        lines(&mut p);
+        assert_eq!(p.finish().unwrap_err().to_string(), "disk full");
+    }
+}
