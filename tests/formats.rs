@@ -487,3 +487,27 @@ fn completions_and_man_page_come_from_the_command_definitions() {
         assert!(man.contains(sub), "{sub}");
     }
 }
+
+/// A rollback window's report and several windows' (`Outcome::Many`),
+/// written out (JSON one finding at a time), are the very bytes of the
+/// report rendered whole, in every format.
+#[test]
+fn windows_written_out_are_rendered_whole() {
+    let (_dir, o) = window();
+    let Outcome::Window(w) = &o else {
+        panic!("a window")
+    };
+    let many = Outcome::Many(vec![
+        ("orders".to_string(), (**w).clone()),
+        ("again".to_string(), (**w).clone()),
+    ]);
+    for outcome in [&o, &many] {
+        for f in OutputFormat::ALL {
+            let mut out = Vec::new();
+            report::write(outcome, f, false, &mut out).unwrap();
+            let written = String::from_utf8(out).unwrap();
+            assert_eq!(written, report::render(outcome, f, false), "{}", f.as_str());
+            assert!(written.contains("qty"), "{}: {written}", f.as_str());
+        }
+    }
+}

@@ -34,7 +34,7 @@ pub fn write_items(
 ) -> std::io::Result<()> {
     let window = view::is_window(report);
     let issues = super::Stream(|| items.iter().map(|i| issue(i, window)));
-    super::write_spliced(&Value::Null, &[], &issues, out)
+    super::write_spliced(&Value::Null, &[(Vec::new(), issues)], out)
 }
 
 fn issue(i: &Item, window: bool) -> Value {

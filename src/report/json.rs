@@ -106,7 +106,7 @@ pub fn write(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut v = head(r);
     v["findings"] = Value::Array(Vec::new());
     let findings = super::Stream(|| r.findings.iter().map(|f| finding(r, f, true)));
-    super::write_spliced(&v, &["findings"], &findings, out)
+    super::write_spliced(&v, &[(super::at(&["findings"]), findings)], out)
 }
 
 /// Every key of the report but its findings.
@@ -147,20 +147,97 @@ pub(super) fn head(r: &Report) -> Value {
 /// comparison (the findings of every pair, each naming the version it was
 /// found against), then the pairs and the rollback verdict.
 pub fn window_value(w: &WindowReport) -> Value {
-    let mut all = Vec::new();
+    let mut v = window_head(w);
+    let all: Vec<Value> = window_findings(w, None).collect();
+    for (i, p) in v["pairs"].as_array_mut().into_iter().flatten().enumerate() {
+        p["findings"] = Value::Array(window_findings(w, Some(i)).collect());
+    }
+    v["findings"] = Value::Array(all);
+    v
+}
+
+/// The findings of a window's pair `pair`, or of every pair in turn, as
+/// its JSON report lists them (each naming the version it was found
+/// against).
+fn window_findings(w: &WindowReport, pair: Option<usize>) -> impl Iterator<Item = Value> + '_ {
+    let pairs = match pair {
+        Some(i) => &w.pairs[i..=i],
+        None => &w.pairs[..],
+    };
+    pairs.iter().flat_map(|p| {
+        p.report.findings.iter().map(move |f| {
+            let mut v = finding(&p.report, f, p.guarded);
+            v["against"] = json!(p.against);
+            v
+        })
+    })
+}
+
+/// A window's findings (of one pair, or of all), written one at a time.
+struct WindowFindings<'a> {
+    w: &'a WindowReport,
+    pair: Option<usize>,
+}
+
+impl serde::Serialize for WindowFindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let n = match self.pair {
+            Some(i) => self.w.pairs[i].report.findings.len(),
+            None => self.w.pairs.iter().map(|p| p.report.findings.len()).sum(),
+        };
+        let mut seq = s.serialize_seq(Some(n))?;
+        for v in window_findings(self.w, self.pair) {
+            seq.serialize_element(&v)?;
+        }
+        seq.end()
+    }
+}
+
+/// Where a window report's findings go (its `findings` and each pair's),
+/// under `prefix`, with what writes them.
+fn window_parts<'a>(
+    w: &'a WindowReport,
+    prefix: &[&str],
+) -> Vec<(Vec<String>, WindowFindings<'a>)> {
+    let path = |more: &[&str]| super::at(&[prefix, more].concat());
+    let mut parts = vec![(path(&["findings"]), WindowFindings { w, pair: None })];
+    for i in 0..w.pairs.len() {
+        let i_ = i.to_string();
+        parts.push((
+            path(&["pairs", &i_, "findings"]),
+            WindowFindings { w, pair: Some(i) },
+        ));
+    }
+    parts
+}
+
+/// [`window_value`] written out, its findings one at a time: a window of
+/// two releases with 100,000 findings each is 0.9 GB of JSON text, and
+/// was 9 GB of JSON values.
+pub fn write_window(w: &WindowReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    super::write_spliced(&window_head(w), &window_parts(w, &[]), out)
+}
+
+/// [`many_value`] written out, findings one at a time.
+pub fn write_many(
+    all: &[(String, WindowReport)],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let value = many_of(all, window_head);
+    let parts: Vec<_> = all
+        .iter()
+        .enumerate()
+        .flat_map(|(k, (_, w))| window_parts(w, &["reports", &k.to_string()]))
+        .collect();
+    super::write_spliced(&value, &parts, out)
+}
+
+/// A window report's keys, its findings and its pairs' findings empty.
+fn window_head(w: &WindowReport) -> Value {
     let mut pairs = Vec::new();
     for p in &w.pairs {
         let r = &p.report;
-        let fs: Vec<Value> = r
-            .findings
-            .iter()
-            .map(|f| {
-                let mut v = finding(r, f, p.guarded);
-                v["against"] = json!(p.against);
-                v
-            })
-            .collect();
-        all.extend(fs.iter().cloned());
         pairs.push(json!({
             "old": p.against,
             "new": w.candidate,
@@ -174,7 +251,7 @@ pub fn window_value(w: &WindowReport) -> Value {
             "formats": r.formats.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
             "verdict": r.verdict(),
             "notes": r.notes,
-            "findings": fs,
+            "findings": [],
         }));
     }
     let count = |s: Severity| -> usize { w.pairs.iter().map(|p| p.report.count(s)).sum() };
@@ -212,7 +289,7 @@ pub fn window_value(w: &WindowReport) -> Value {
             "breaking_backward": breaking(Direction::Backward),
             "breaking_forward": breaking(Direction::Forward),
         },
-        "findings": all,
+        "findings": [],
         "pairs": pairs,
         "notes": w.notes,
         "expired": expired_value(&w.expired),
@@ -222,13 +299,18 @@ pub fn window_value(w: &WindowReport) -> Value {
 
 /// Several window reports: `{"mode": "many", "reports": [{"title", ...}]}`.
 pub fn many_value(all: &[(String, WindowReport)]) -> Value {
+    many_of(all, window_value)
+}
+
+/// Several window reports, each made by `report`.
+fn many_of(all: &[(String, WindowReport)], report: fn(&WindowReport) -> Value) -> Value {
     json!({
         "version": REPORT_VERSION,
         "tool": { "name": "wirecompat", "version": env!("CARGO_PKG_VERSION") },
         "mode": "many",
         "compatible": all.iter().all(|(_, w)| w.compatible()),
         "reports": all.iter().map(|(title, w)| {
-            let mut v = window_value(w);
+            let mut v = report(w);
             v["title"] = json!(title);
             v
         }).collect::<Vec<_>>(),

@@ -123,6 +123,8 @@ pub fn write(
         (crate::run::Outcome::Pair(r), OutputFormat::Json) => json::write(r, out),
         (crate::run::Outcome::Pair(r), OutputFormat::Sarif) => sarif::write(r, out),
         (crate::run::Outcome::Pair(r), OutputFormat::Text) => text::write(r, color, out),
+        (crate::run::Outcome::Window(w), OutputFormat::Json) => json::write_window(w, out),
+        (crate::run::Outcome::Many(all), OutputFormat::Json) => json::write_many(all, out),
         (crate::run::Outcome::Pair(r), OutputFormat::Gitlab) => {
             let head = json::head(r);
             gitlab::write_items(&head, &view::items_of(&head, r), out)
@@ -142,36 +144,41 @@ pub fn write(
     }
 }
 
-/// A JSON value written with one of its parts (at `path`, object keys and
-/// array indices) taken from `part` instead: the value holds a placeholder
-/// there. Large lists (findings, SARIF results) are so written one element
-/// at a time, in the very bytes the whole value would give.
+/// A JSON value written with some of its parts (each at a path of object
+/// keys and array indices) taken from `parts` instead: the value holds a
+/// placeholder there. Large lists (findings, SARIF results) are so written
+/// one element at a time, in the very bytes the whole value would give.
 struct Splice<'a, P: serde::Serialize> {
     value: &'a serde_json::Value,
-    path: &'a [&'a str],
-    part: &'a P,
+    /// The parts at or below `value`, each by its path from it.
+    parts: Vec<(&'a [String], &'a P)>,
 }
 
 impl<P: serde::Serialize> serde::Serialize for Splice<'_, P> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
         use serde_json::Value;
-        let Some((first, rest)) = self.path.split_first() else {
-            return self.part.serialize(s);
-        };
-        let inner = |value| Splice {
-            value,
-            path: rest,
-            part: self.part,
+        if let Some((_, part)) = self.parts.iter().find(|(path, _)| path.is_empty()) {
+            return part.serialize(s);
+        }
+        // The parts under the member `key`, by their paths from it.
+        let under = |key: &str| -> Vec<(&[String], &P)> {
+            self.parts
+                .iter()
+                .filter(|(path, _)| path[0] == key)
+                .map(|(path, part)| (&path[1..], *part))
+                .collect()
         };
         match self.value {
+            _ if self.parts.is_empty() => self.value.serialize(s),
             Value::Object(m) => {
                 let mut map = s.serialize_map(Some(m.len()))?;
                 for (k, v) in m {
-                    if k == first {
-                        map.serialize_entry(k, &inner(v))?;
-                    } else {
+                    let parts = under(k);
+                    if parts.is_empty() {
                         map.serialize_entry(k, v)?;
+                    } else {
+                        map.serialize_entry(k, &Splice { value: v, parts })?;
                     }
                 }
                 map.end()
@@ -179,10 +186,11 @@ impl<P: serde::Serialize> serde::Serialize for Splice<'_, P> {
             Value::Array(a) => {
                 let mut seq = s.serialize_seq(Some(a.len()))?;
                 for (i, v) in a.iter().enumerate() {
-                    if first.parse() == Ok(i) {
-                        seq.serialize_element(&inner(v))?;
-                    } else {
+                    let parts = under(&i.to_string());
+                    if parts.is_empty() {
                         seq.serialize_element(v)?;
+                    } else {
+                        seq.serialize_element(&Splice { value: v, parts })?;
                     }
                 }
                 seq.end()
@@ -192,16 +200,21 @@ impl<P: serde::Serialize> serde::Serialize for Splice<'_, P> {
     }
 }
 
-/// Writes `value` pretty-printed, with `part` at `path`, and a newline.
+/// A path into a JSON value, for [`write_spliced`].
+fn at(path: &[&str]) -> Vec<String> {
+    path.iter().map(|k| k.to_string()).collect()
+}
+
+/// Writes `value` pretty-printed, with each part at its path, and a newline.
 fn write_spliced<P: serde::Serialize>(
     value: &serde_json::Value,
-    path: &[&str],
-    part: &P,
+    parts: &[(Vec<String>, P)],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut w = std::io::BufWriter::new(out);
-    serde_json::to_writer_pretty(&mut w, &Splice { value, path, part })?;
+    let parts = parts.iter().map(|(path, p)| (path.as_slice(), p)).collect();
+    serde_json::to_writer_pretty(&mut w, &Splice { value, parts })?;
     w.write_all(b"\n")?;
     w.flush()
 }

@@ -123,7 +123,11 @@ pub fn write(r: &super::Report, out: &mut dyn std::io::Write) -> std::io::Result
     let (index, rules) = rules_of(items.iter().map(|i| (i.rule, i.name)));
     let doc = document(&head, rules, Vec::new());
     let results = super::Stream(|| items.iter().map(|i| result_value(i, &index, false)));
-    super::write_spliced(&doc, &["runs", "0", "results"], &results, out)
+    super::write_spliced(
+        &doc,
+        &[(super::at(&["runs", "0", "results"]), results)],
+        out,
+    )
 }
 
 /// The rules the findings name, each once, in order of first use, and
