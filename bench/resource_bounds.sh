@@ -144,6 +144,23 @@ for ext in proto avsc json; do
       "$WC" check "$G/wide/old/m.$ext" "$G/wide/tiny/m.$ext" --format $fmt
   done
 done
+# A rollback window of two releases (the 100,000-field message twice),
+# the work tree emptying it: 99,999 findings against each release.
+mkdir -p "$G/repo/proto"
+git -C "$G/repo" init -q
+cp "$G/wide/old/m.proto" "$G/repo/proto/"
+git -C "$G/repo" add -A
+git -C "$G/repo" -c user.name=bench -c user.email=bench@localhost commit -qm v1
+git -C "$G/repo" tag v1.0.0
+echo "// v1.1.0" >> "$G/repo/proto/m.proto"
+git -C "$G/repo" -c user.name=bench -c user.email=bench@localhost commit -qam v1.1
+git -C "$G/repo" tag v1.1.0
+cp "$G/wide/tiny/m.proto" "$G/repo/proto/m.proto"
+for fmt in json sarif text; do
+  row "window of 2 releases, 99,999 findings each, $fmt" "0 1" \
+    "$G/wide/old/m.proto" "$G/wide/old/m.proto" "$G/wide/tiny/m.proto" -- \
+    sh -c "cd '$G/repo' && exec '$WC' check --window 2 --level FULL_TRANSITIVE --format $fmt"
+done
 row "Avro, 15 nested records of 6,600 fields, same" "0" "$G/nest/old/m.avsc" "$G/nest/old/m.avsc" -- \
   "$WC" check "$G/nest/old/m.avsc" "$G/nest/old/m.avsc"
 row "same, innermost field retyped" "1" "$G/nest/old/m.avsc" "$G/nest/new/m.avsc" -- \

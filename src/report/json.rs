@@ -234,7 +234,7 @@ pub fn write_many(
 }
 
 /// A window report's keys, its findings and its pairs' findings empty.
-fn window_head(w: &WindowReport) -> Value {
+pub(super) fn window_head(w: &WindowReport) -> Value {
     let mut pairs = Vec::new();
     for p in &w.pairs {
         let r = &p.report;
@@ -321,7 +321,17 @@ fn many_of(all: &[(String, WindowReport)], report: fn(&WindowReport) -> Value) -
 /// (SARIF, JUnit, GitHub, GitLab, Markdown): every version of every report
 /// in `window`, every finding in `findings`.
 pub fn merged_value(all: &[(String, WindowReport)]) -> Value {
-    let values: Vec<Value> = all.iter().map(|(_, w)| window_value(w)).collect();
+    merged_of(all, window_value)
+}
+
+/// [`merged_value`]'s keys but its findings.
+pub(super) fn merged_head(all: &[(String, WindowReport)]) -> Value {
+    merged_of(all, window_head)
+}
+
+/// Several window reports as one, each made by `report`.
+fn merged_of(all: &[(String, WindowReport)], report: fn(&WindowReport) -> Value) -> Value {
+    let values: Vec<Value> = all.iter().map(|(_, w)| report(w)).collect();
     let mut window = Vec::new();
     let mut findings = Vec::new();
     let mut notes = Vec::new();

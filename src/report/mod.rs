@@ -56,6 +56,7 @@ impl OutputFormat {
 }
 
 /// Renders the outcome of a check in a format; `color` applies to text.
+/// The very bytes [`write`] writes out.
 pub fn render(outcome: &crate::run::Outcome, format: OutputFormat, color: bool) -> String {
     use crate::run::Outcome;
     if format == OutputFormat::Text {
@@ -66,82 +67,87 @@ pub fn render(outcome: &crate::run::Outcome, format: OutputFormat, color: bool) 
         };
         return if color { text::colorize(&plain) } else { plain };
     }
-    if let Outcome::Pair(_) = outcome
-        && matches!(format, OutputFormat::Json | OutputFormat::Sarif)
-    {
-        let mut out = Vec::new();
-        write(outcome, format, color, &mut out).expect("a report serializes into memory");
-        return String::from_utf8(out).expect("serde_json writes UTF-8");
-    }
-    // A single comparison's findings are read from the report itself: a JSON
-    // value of every finding weighs about 15 KB.
-    if let Outcome::Pair(r) = outcome {
-        let head = json::head(r);
-        let items = view::items_of(&head, r);
-        let mut text = Pieces::whole();
-        match format {
-            OutputFormat::Junit => junit::write_items(&head, items, &mut text),
-            OutputFormat::Github => github::write_items(&head, items, &mut text),
-            OutputFormat::Gitlab => return gitlab::render_items(&head, &items),
-            OutputFormat::Markdown => markdown::write_items(&head, items, &mut text),
-            _ => unreachable!("text, JSON and SARIF are rendered above"),
+    let mut out = Vec::new();
+    write(outcome, format, color, &mut out).expect("a report writes into memory");
+    String::from_utf8(out).expect("reports are UTF-8")
+}
+
+/// A report in a format other than text, rendered from its whole JSON
+/// value (`--format json`, the contract): what [`render`] and [`write`]
+/// give, which read the findings from the report itself instead (a JSON
+/// value of a finding weighs about 15 KB). Kept as the reference they are
+/// tested against.
+pub fn render_value(value: &serde_json::Value, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Text => unreachable!("text is not rendered from JSON"),
+        OutputFormat::Json => {
+            let mut s = serde_json::to_string_pretty(value).expect("report serializes");
+            s.push('\n');
+            s
         }
-        return text.finish().expect("a report writes into memory");
+        OutputFormat::Sarif => sarif::render(value),
+        OutputFormat::Junit => junit::render(value),
+        OutputFormat::Github => github::render(value),
+        OutputFormat::Gitlab => gitlab::render(value),
+        OutputFormat::Markdown => markdown::render(value),
     }
-    let value = match outcome {
+}
+
+/// The whole JSON value of an outcome, as the formats but JSON read it
+/// ([`render_value`]).
+pub fn value_of(outcome: &crate::run::Outcome, format: OutputFormat) -> serde_json::Value {
+    use crate::run::Outcome;
+    match outcome {
         Outcome::Pair(r) => json::to_value(r),
         Outcome::Window(w) => json::window_value(w),
         Outcome::Many(all) if format == OutputFormat::Json => json::many_value(all),
         Outcome::Many(all) => json::merged_value(all),
-    };
-    match format {
-        OutputFormat::Text => unreachable!("rendered above"),
-        OutputFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&value).expect("report serializes");
-            s.push('\n');
-            s
-        }
-        OutputFormat::Sarif => sarif::render(&value),
-        OutputFormat::Junit => junit::render(&value),
-        OutputFormat::Github => github::render(&value),
-        OutputFormat::Gitlab => gitlab::render(&value),
-        OutputFormat::Markdown => markdown::render(&value),
     }
 }
 
-/// Writes the report: [`render`]'s text, streamed where a report can be
-/// large (`--format json` and `sarif` of a single comparison are written
-/// one finding at a time, text in pieces, rather than built whole).
+/// Writes the report, never whole: JSON, SARIF and GitLab one finding at
+/// a time, the other formats in pieces of text, each reading the findings
+/// from the report itself. The bytes are those of [`render_value`] of the
+/// report's JSON value.
 pub fn write(
     outcome: &crate::run::Outcome,
     format: OutputFormat,
     color: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use OutputFormat::{Github, Junit, Markdown};
-    match (outcome, format) {
-        (crate::run::Outcome::Pair(r), OutputFormat::Json) => json::write(r, out),
-        (crate::run::Outcome::Pair(r), OutputFormat::Sarif) => sarif::write(r, out),
-        (crate::run::Outcome::Pair(r), OutputFormat::Text) => text::write(r, color, out),
-        (crate::run::Outcome::Window(w), OutputFormat::Json) => json::write_window(w, out),
-        (crate::run::Outcome::Many(all), OutputFormat::Json) => json::write_many(all, out),
-        (crate::run::Outcome::Pair(r), OutputFormat::Gitlab) => {
-            let head = json::head(r);
-            gitlab::write_items(&head, &view::items_of(&head, r), out)
+    use crate::run::Outcome;
+    let head = match (outcome, format) {
+        (Outcome::Pair(r), OutputFormat::Json) => return json::write(r, out),
+        (Outcome::Window(w), OutputFormat::Json) => return json::write_window(w, out),
+        (Outcome::Many(all), OutputFormat::Json) => return json::write_many(all, out),
+        (Outcome::Pair(r), OutputFormat::Text) => return text::write(r, color, out),
+        (Outcome::Window(w), OutputFormat::Text) => return text::write_window(w, color, out),
+        (Outcome::Many(all), OutputFormat::Text) => return text::write_many(all, color, out),
+        (Outcome::Pair(r), _) => json::head(r),
+        (Outcome::Window(w), _) => json::window_head(w),
+        (Outcome::Many(all), _) => json::merged_head(all),
+    };
+    let items = match outcome {
+        Outcome::Pair(r) => view::items_of(&head, r),
+        Outcome::Window(w) => view::items_of_windows(&head, &[w]),
+        Outcome::Many(all) => {
+            let windows: Vec<_> = all.iter().map(|(_, w)| w).collect();
+            view::items_of_windows(&head, &windows)
         }
-        (crate::run::Outcome::Pair(r), f @ (Junit | Github | Markdown)) => {
-            let head = json::head(r);
-            let items = view::items_of(&head, r);
-            let mut text = Pieces::writing(out);
-            match f {
-                Junit => junit::write_items(&head, items, &mut text),
-                Github => github::write_items(&head, items, &mut text),
-                _ => markdown::write_items(&head, items, &mut text),
-            }
-            text.finish().map(drop)
-        }
-        _ => out.write_all(render(outcome, format, color).as_bytes()),
+    };
+    if format == OutputFormat::Sarif {
+        return sarif::write_items(&head, &items, out);
     }
+    if format == OutputFormat::Gitlab {
+        return gitlab::write_items(&head, &items, out);
+    }
+    let mut text = Pieces::writing(out);
+    match format {
+        OutputFormat::Junit => junit::write_items(&head, items, &mut text),
+        OutputFormat::Github => github::write_items(&head, items, &mut text),
+        _ => markdown::write_items(&head, items, &mut text),
+    }
+    text.finish().map(drop)
 }
 
 /// A JSON value written with some of its parts (each at a path of object

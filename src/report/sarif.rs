@@ -115,14 +115,18 @@ pub fn to_value(report: &Value) -> Value {
     document(report, rules, results)
 }
 
-/// The report of a single comparison, written one result at a time (see
-/// [`super::write`]): the same bytes as [`render`] of its JSON report.
-pub fn write(r: &super::Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let head = super::json::head(r);
-    let items = view::items_of(&head, r);
+/// The report (`head`, its keys but its findings) of the findings
+/// `items`, written one result at a time (see [`super::write`]): the same
+/// bytes as [`render`] of the whole JSON report.
+pub fn write_items(
+    head: &Value,
+    items: &[Item],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let window = view::is_window(head);
     let (index, rules) = rules_of(items.iter().map(|i| (i.rule, i.name)));
-    let doc = document(&head, rules, Vec::new());
-    let results = super::Stream(|| items.iter().map(|i| result_value(i, &index, false)));
+    let doc = document(head, rules, Vec::new());
+    let results = super::Stream(|| items.iter().map(|i| result_value(i, &index, window)));
     super::write_spliced(
         &doc,
         &[(super::at(&["runs", "0", "results"]), results)],

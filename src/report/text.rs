@@ -147,6 +147,33 @@ pub fn render(r: &Report) -> String {
 /// The text report written out in pieces of whole lines (coloured where
 /// `color`) instead of built whole: 100,000 findings make 80 MB of text.
 pub fn write(r: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_pieces(color, w, &mut |out, flush| pair_text(r, out, flush))
+}
+
+/// [`render_window`] written out in pieces, as [`write`].
+pub fn write_window(
+    wr: &WindowReport,
+    color: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_pieces(color, w, &mut |out, flush| window_text(wr, out, flush))
+}
+
+/// [`render_many`] written out in pieces, as [`write`].
+pub fn write_many(
+    all: &[(String, WindowReport)],
+    color: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_pieces(color, w, &mut |out, flush| many_text(all, out, flush))
+}
+
+/// The report `make` makes written out in pieces of whole lines (coloured
+/// where `color`): `make` is given the text and a function to call after
+/// each finding, which may take the text so far away.
+type Make<'a> = dyn FnMut(&mut String, &mut dyn FnMut(&mut String)) + 'a;
+
+fn write_pieces(color: bool, w: &mut dyn std::io::Write, make: &mut Make) -> std::io::Result<()> {
     let mut result = Ok(());
     let mut put = |s: &mut String| {
         if result.is_ok() {
@@ -159,7 +186,7 @@ pub fn write(r: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Re
         s.clear();
     };
     let mut out = String::new();
-    pair_text(r, &mut out, &mut |s| {
+    make(&mut out, &mut |s| {
         if s.len() >= super::Pieces::PIECE {
             put(s);
         }
@@ -327,6 +354,12 @@ fn witness_block(f: &Finding, out: &mut String) {
 /// heading, then the verdict and the rollback statement.
 pub fn render_window(w: &WindowReport) -> String {
     let mut out = String::new();
+    window_text(w, &mut out, &mut |_| {});
+    out
+}
+
+/// A window's report; `flush` as [`pair_text`]'s.
+fn window_text(w: &WindowReport, out: &mut String, flush: &mut dyn FnMut(&mut String)) {
     let versions: Vec<String> = w
         .pairs
         .iter()
@@ -364,7 +397,7 @@ pub fn render_window(w: &WindowReport) -> String {
         if r.findings.is_empty() {
             let _ = writeln!(out, "  no findings");
         }
-        findings_block(r, p.guarded, Some(&p.against), &mut out, &mut |_| {});
+        findings_block(r, p.guarded, Some(&p.against), out, flush);
         for n in &r.notes {
             let _ = writeln!(out, "  note: {n}");
         }
@@ -375,7 +408,7 @@ pub fn render_window(w: &WindowReport) -> String {
             name_old(&r.verdict(), Some(&p.against))
         );
     }
-    notes_block(&w.notes, &w.expired, &w.stale, &mut out);
+    notes_block(&w.notes, &w.expired, &w.stale, out);
     let errors: usize = w
         .pairs
         .iter()
@@ -393,15 +426,20 @@ pub fn render_window(w: &WindowReport) -> String {
     );
     let _ = writeln!(out, "verdict: {}", w.verdict());
     let _ = writeln!(out, "rollback: {}", w.rollback.statement);
-    out
 }
 
 /// Several window reports, each under its title, then one verdict line.
 pub fn render_many(all: &[(String, WindowReport)]) -> String {
     let mut out = String::new();
+    many_text(all, &mut out, &mut |_| {});
+    out
+}
+
+/// Several windows' report; `flush` as [`pair_text`]'s.
+fn many_text(all: &[(String, WindowReport)], out: &mut String, flush: &mut dyn FnMut(&mut String)) {
     for (title, w) in all {
         let _ = writeln!(out, "=== {title}");
-        out.push_str(&render_window(w));
+        window_text(w, out, flush);
         out.push('\n');
     }
     let failing: Vec<&str> = all
@@ -422,7 +460,6 @@ pub fn render_many(all: &[(String, WindowReport)]) -> String {
             failing.join("; ")
         );
     }
-    out
 }
 
 /// ANSI styles of the text report on a terminal.

@@ -185,41 +185,72 @@ pub fn item<'a>(report: &'a Value, f: &'a Value) -> Item<'a> {
 /// same items as [`items`] of its JSON report (`head`, the report's keys
 /// but its findings), without making a JSON value of every finding.
 pub fn items_of<'a>(head: &'a Value, r: &'a super::Report) -> Vec<Item<'a>> {
-    let new_root = s(&head["new_root"]);
-    let old_root = s(&head["old_root"]);
+    let roots = (s(&head["new_root"]), s(&head["old_root"]));
+    r.findings
+        .iter()
+        .map(|f| item_of(f, r.blocks(f), roots.1, roots, false))
+        .collect()
+}
+
+/// Every finding of rollback windows, read from their reports: the same
+/// items as [`items`] of their JSON report (`head`, the report's keys but
+/// its findings: one window's, or several merged).
+pub fn items_of_windows<'a>(
+    head: &'a Value,
+    windows: &[&'a crate::window::WindowReport],
+) -> Vec<Item<'a>> {
+    let roots = (s(&head["new_root"]), s(&head["old_root"]));
+    windows
+        .iter()
+        .flat_map(|w| w.pairs.iter().map(move |p| (w, p)))
+        .flat_map(|(w, p)| {
+            p.report
+                .findings
+                .iter()
+                .map(move |f| item_of(f, w.blocks(p, f), &p.against, roots, true))
+        })
+        .collect()
+}
+
+/// One finding as [`item`] reads it from the JSON report, `roots` the
+/// report's new and old roots.
+fn item_of<'a>(
+    f: &'a crate::finding::Finding,
+    blocking: bool,
+    against: &'a str,
+    (new_root, old_root): (&str, &str),
+    window: bool,
+) -> Item<'a> {
     let place = |l: &Option<crate::finding::Location>, root: &str| {
         l.as_ref().map(|l| Place {
-            path: place_path(root, &l.path, false),
+            path: place_path(root, &l.path, window),
             line: l.line.into(),
             column: l.column.into(),
             end_line: l.end_line.into(),
             end_column: l.end_column.into(),
         })
     };
-    r.findings
-        .iter()
-        .map(|f| Item {
-            format: f.rule.format.as_str(),
-            rule: f.rule.code,
-            name: f.rule.name,
-            severity: f.severity.as_str(),
-            blocking: r.blocks(f),
-            accepted: f.accepted.is_some(),
-            acceptance: f
-                .accepted
-                .as_ref()
-                .map(|a| [a.reason.as_str(), a.by.as_str(), a.expires.as_str()]),
-            message: &f.message,
-            advice: &f.advice,
-            fingerprint: &f.fingerprint,
-            against: old_root,
-            breaks: f.breaks.iter().map(|d| d.as_str()).collect(),
-            unknown: f.unknown.iter().map(|d| d.as_str()).collect(),
-            new: place(&f.new, new_root),
-            old: place(&f.old, old_root),
-            window: false,
-        })
-        .collect()
+    Item {
+        format: f.rule.format.as_str(),
+        rule: f.rule.code,
+        name: f.rule.name,
+        severity: f.severity.as_str(),
+        blocking,
+        accepted: f.accepted.is_some(),
+        acceptance: f
+            .accepted
+            .as_ref()
+            .map(|a| [a.reason.as_str(), a.by.as_str(), a.expires.as_str()]),
+        message: &f.message,
+        advice: &f.advice,
+        fingerprint: &f.fingerprint,
+        against,
+        breaks: f.breaks.iter().map(|d| d.as_str()).collect(),
+        unknown: f.unknown.iter().map(|d| d.as_str()).collect(),
+        new: place(&f.new, new_root),
+        old: place(&f.old, old_root),
+        window,
+    }
 }
 
 /// The versions compared, for headings: "v1.0.0 → work tree".
