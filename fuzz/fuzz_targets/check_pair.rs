@@ -1,4 +1,5 @@
-//! Two versions of one contract, compared (every rule and the witnesses).
+//! Two versions of one contract, compared (every rule and the witnesses),
+//! and the report written in every format.
 //! The first byte picks the format; the rest is OLD, then a line `--`,
 //! then NEW (without the separator, NEW is OLD with its last byte cut).
 #![no_main]
@@ -23,5 +24,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let o = common::put("old", name, old);
     let n = common::put("new", name, new);
-    let _ = wirecompat::check(&o, &n, &wirecompat::CheckOptions::default());
+    if let Ok(report) = wirecompat::check(&o, &n, &wirecompat::CheckOptions::default()) {
+        let outcome = wirecompat::run::Outcome::Pair(Box::new(report));
+        for format in wirecompat::report::OutputFormat::ALL {
+            let _ = wirecompat::report::write(&outcome, format, true, &mut std::io::sink());
+        }
+    }
 });

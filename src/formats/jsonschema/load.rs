@@ -153,6 +153,9 @@ pub struct Version {
     pub refs: HashMap<SRef, SRef>,
     /// Base URI in force at each schema that changes it (for references).
     pub bases: BTreeMap<SRef, Url>,
+    /// The documents for the `jsonschema` crate's validators that follow
+    /// references, made when the first of them is built.
+    pub validated: super::validate::Registry,
 }
 
 /// Objects with more members than this are indexed for lookups by key.
